@@ -1,0 +1,179 @@
+"""The `notesforge` command line.
+
+Exit status: 0 success, 2 a problem with the input or the command line,
+1 an exporter failed. Heavy exporter libraries load only inside `build`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+
+DEFAULT_SOURCE = "source/notes.toml"
+DEFAULT_OUT = "outputs"
+
+
+class InputError(click.ClickException):
+    """Located problems in the notes: printed like a compiler's, exit status 2."""
+
+    exit_code = 2
+
+    def __init__(self, rendered: str):
+        super().__init__(rendered)
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+class ExportFailed(click.ClickException):
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"notesforge: {self.message}", err=True)
+
+
+def _load(source: str):
+    from . import reader
+    from .diagnostics import NotesError
+
+    try:
+        return reader.load(source)
+    except NotesError as exc:
+        raise InputError(exc.render()) from None
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=_version(), prog_name="notesforge", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Write revision notes once in TOML; build Anki decks, printable PDFs and EPUB booklets."""
+
+
+@cli.command()
+@click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
+@click.option(
+    "--format", "-f", "formats", multiple=True, metavar="FMT", help="A format to build (repeatable), or 'all'."
+)
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    default=DEFAULT_OUT,
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where outputs go.",
+)
+@click.option("--set", "-s", "sets", multiple=True, metavar="FMT.KEY=VALUE", help="Override a per-format setting.")
+@click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@click.option("--verbose", "-v", is_flag=True, help="Show the traceback when an exporter fails.")
+def build(
+    source: str, formats: tuple[str, ...], out_dir: str, sets: tuple[str, ...], force: bool, quiet: bool, verbose: bool
+) -> None:
+    """Build SOURCE (default: source/notes.toml) into --out (default: outputs/)."""
+    from . import pipeline, registry, settings
+    from .diagnostics import NotesError
+
+    if not formats:
+        raise click.UsageError("name at least one --format (see 'notesforge formats'), or --format all")
+    try:
+        overrides = settings.parse_overrides(sets)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--set") from None
+    try:
+        names = pipeline.expand(formats)
+    except registry.RegistryError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    notes = _load(source)
+    try:
+        outcomes = pipeline.build(notes, names, out_dir, overrides)
+    except NotesError as exc:
+        raise InputError(exc.render()) from None
+    except registry.RegistryError as exc:
+        raise ExportFailed(str(exc)) from None
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in outcomes:
+        if outcome.ok and not quiet:
+            click.echo(f"{outcome.format}: wrote {outcome.path}")
+        elif not outcome.ok:
+            click.echo(f"{outcome.format}: failed: {outcome.error}", err=True)
+            if verbose and outcome.detail:
+                click.echo(outcome.detail, err=True)
+    if any(o.source_problem for o in failed):
+        sys.exit(2)
+    if failed:
+        names_failed = ", ".join(o.format for o in failed)
+        raise ExportFailed(
+            f"{len(failed)} of {len(outcomes)} formats failed ({names_failed}); earlier outputs were left as they were"
+        )
+
+
+@cli.command()
+@click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
+def check(source: str) -> None:
+    """Validate SOURCE and print what it holds."""
+    from . import settings
+    from .diagnostics import NotesError
+    from .stats import stats
+
+    notes = _load(source)
+    problems = settings.check_all(notes)
+    if problems:
+        raise InputError(NotesError(problems, Path(source).read_text(encoding="utf-8")).render())
+    click.echo(f"{source}: ok: {stats(notes).line()}")
+
+
+@cli.command()
+def formats() -> None:
+    """List the installed output formats."""
+    from . import registry
+
+    names = registry.names()
+    if not names:
+        click.echo("no exporters installed")
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        try:
+            exporter = registry.get(name)
+            click.echo(f"{name:<{width}}  {exporter.description}  -> ID{exporter.suffix}")
+        except registry.RegistryError as exc:
+            click.echo(f"{name:<{width}}  (broken: {exc})")
+
+
+@cli.command()
+@click.argument("directory", default="source", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing notes.toml.")
+def init(directory: str, force: bool) -> None:
+    """Write a small, commented starter notes.toml into DIRECTORY (default: source/)."""
+    target = Path(directory) / "notes.toml"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} exists; use --force to overwrite it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    starter = resources.files("notesforge").joinpath("templates/starter.toml").read_text(encoding="utf-8")
+    target.write_text(starter, encoding="utf-8")
+    click.echo(f"wrote {target}; check it with: notesforge check {target}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of notes files (for editors such as Even Better TOML)."""
+    from .reader.schema import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def main(args: list[str] | None = None, prog_name: str | None = None) -> None:
+    try:
+        cli.main(args=args, prog_name=prog_name or "notesforge")
+    except Exception as exc:  # a bug: say so in one line rather than with a traceback
+        click.echo(f"notesforge: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)

@@ -1,0 +1,67 @@
+"""Located problems, printed like a compiler's: `PATH:LINE:COL: error: MESSAGE`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .model import Location
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    loc: Location
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def headline(self) -> str:
+        return f"{self.loc}: {self.severity}: {self.message}"
+
+
+class NotesError(Exception):
+    """The source (or the command line) has problems; each one is located."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], source_text: str | None = None):
+        self.diagnostics = tuple(sorted(diagnostics, key=lambda d: (d.loc.line, d.loc.col)))
+        self.source_text = source_text
+        super().__init__("\n".join(d.headline() for d in self.diagnostics))
+
+    def render(self) -> str:
+        return render_all(self.diagnostics, self.source_text)
+
+
+def render(diagnostic: Diagnostic, source_lines: Sequence[str] | None = None) -> str:
+    """The headline, then the offending source line with a caret under the column."""
+    out = diagnostic.headline()
+    line_no = diagnostic.loc.line
+    if source_lines and 1 <= line_no <= len(source_lines):
+        line = source_lines[line_no - 1].rstrip("\r\n")
+        shown = _printable(line)
+        gutter = f"{line_no:>5} | "
+        caret_at = len(_printable(line[: max(diagnostic.loc.col - 1, 0)]))
+        out += f"\n{gutter}{shown}\n{' ' * (len(gutter) - 2)}| {' ' * caret_at}^"
+    return out
+
+
+def render_all(diagnostics: Iterable[Diagnostic], source_text: str | None) -> str:
+    lines = source_text.splitlines() if source_text is not None else None
+    diagnostics = list(diagnostics)
+    errors = sum(d.severity == "error" for d in diagnostics)
+    body = "\n".join(render(d, lines) for d in diagnostics)
+    if errors > 1:
+        body += f"\n{errors} errors"
+    return body
+
+
+def _printable(text: str) -> str:
+    # Control and bidi characters would garble the terminal; show them as escapes.
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\t":
+            out.append(" ")
+        elif code < 0x20 or code == 0x7F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""The built-in exporters; each module imports its heavy library only inside `export()`."""

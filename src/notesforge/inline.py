@@ -1,0 +1,227 @@
+"""Inline markup: `*emphasis*`, `**strong**`, cloze marks `[[answer|hint]]`.
+
+Everything else is literal text; the renderers escape it for their format.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .model import Cloze, Emphasis, Inline, Rich, Strong, Text
+
+ESCAPABLE = frozenset("*[]|\\")
+
+
+@dataclass(frozen=True, slots=True)
+class InlineError:
+    offset: int  # character offset into the text
+    message: str
+
+
+class InlineSyntaxError(ValueError):
+    def __init__(self, errors: list[InlineError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+def parse(source: str, *, allow_cloze: bool = True) -> Rich:
+    """Parse inline markup; raise `InlineSyntaxError` listing every problem."""
+    errors: list[InlineError] = []
+    tokens = _tokenize(source, allow_cloze, errors)
+    if errors:
+        raise InlineSyntaxError(errors)
+    return _nest(tokens)
+
+
+# Tokens: Text/Cloze nodes, or (delimiter, can_open, can_close) tuples.
+_Token = Text | Cloze | tuple[str, bool, bool]
+
+
+def _tokenize(s: str, allow_cloze: bool, errors: list[InlineError]) -> list[_Token]:
+    tokens: list[_Token] = []
+    buf: list[str] = []
+    clozes = 0
+    i, n = 0, len(s)
+
+    def flush() -> None:
+        if buf:
+            tokens.append(Text("".join(buf)))
+            buf.clear()
+
+    while i < n:
+        c = s[i]
+        if c == "\\" and i + 1 < n and s[i + 1] in ESCAPABLE:
+            buf.append(s[i + 1])
+            i += 2
+        elif s.startswith("[[", i):
+            end, answer, hint = _scan_cloze(s, i + 2)
+            if end is None:
+                errors.append(
+                    InlineError(
+                        i, "unclosed cloze mark '[[' (close it with ']]', or write '\\[' for a literal bracket)"
+                    )
+                )
+                buf.append("[[")
+                i += 2
+                continue
+            if not answer.strip():
+                errors.append(InlineError(i, "empty cloze mark: write the answer between '[[' and ']]'"))
+            elif not allow_cloze:
+                errors.append(InlineError(i, "cloze marks are only allowed in bullets, table points and cloze cards"))
+            elif "[[" in answer:
+                errors.append(InlineError(i, "cloze marks cannot be nested"))
+            clozes += 1
+            flush()
+            tokens.append(Cloze(answer.strip(), hint.strip() if hint and hint.strip() else None, clozes))
+            i = end
+        elif c == "*":
+            run = 2 if s.startswith("**", i) else 1
+            before = s[i - 1] if i > 0 else " "
+            after = s[i + run] if i + run < n else " "
+            flush()
+            tokens.append(("*" * run, not after.isspace(), not before.isspace()))
+            i += run
+        else:
+            buf.append(c)
+            i += 1
+    flush()
+    return tokens
+
+
+def _scan_cloze(s: str, i: int) -> tuple[int | None, str, str | None]:
+    """From just after '[[', find the closing ']]'; return (end, answer, hint)."""
+    parts: list[list[str]] = [[]]
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if c == "\\" and i + 1 < n and s[i + 1] in ESCAPABLE:
+            parts[-1].append(s[i + 1])
+            i += 2
+            continue
+        if s.startswith("]]", i):
+            answer = "".join(parts[0])
+            hint = "|".join("".join(p) for p in parts[1:]) if len(parts) > 1 else None
+            return i + 2, answer, hint
+        if c == "|" and len(parts) == 1:
+            parts.append([])
+        else:
+            parts[-1].append(c)
+        i += 1
+    return None, "", None
+
+
+def _nest(tokens: list[_Token]) -> Rich:
+    # A stack of open delimiters; unmatched ones fall back to literal text.
+    frames: list[tuple[str, list[Inline]]] = [("", [])]
+    for tok in tokens:
+        if not isinstance(tok, tuple):
+            frames[-1][1].append(tok)
+            continue
+        delim, can_open, can_close = tok
+        if can_close and any(d == delim for d, _ in frames[1:]):
+            while frames[-1][0] != delim:
+                d, children = frames.pop()
+                frames[-1][1].extend([Text(d), *children])
+            _, children = frames.pop()
+            if children:
+                node = Strong if delim == "**" else Emphasis
+                frames[-1][1].append(node(_merge(children)))
+            else:
+                frames[-1][1].append(Text(delim * 2))
+        elif can_open:
+            frames.append((delim, []))
+        else:
+            frames[-1][1].append(Text(delim))
+    while len(frames) > 1:
+        d, children = frames.pop()
+        frames[-1][1].extend([Text(d), *children])
+    return _merge(frames[0][1])
+
+
+def _merge(nodes: list[Inline]) -> Rich:
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].value + node.value)
+        elif not (isinstance(node, Text) and not node.value):
+            out.append(node)
+    return tuple(out)
+
+
+# --- reading the tree back ---------------------------------------------------
+
+
+class InlineRenderer(Protocol):
+    """What a format supplies to turn inline markup into its own markup."""
+
+    def text(self, value: str) -> str: ...
+    def emphasis(self, inner: str) -> str: ...
+    def strong(self, inner: str) -> str: ...
+    def cloze(self, cloze: Cloze) -> str: ...
+
+
+def render(rich: Rich, renderer: InlineRenderer) -> str:
+    parts: list[str] = []
+    for node in rich:
+        if isinstance(node, Text):
+            parts.append(renderer.text(node.value))
+        elif isinstance(node, Emphasis):
+            parts.append(renderer.emphasis(render(node.children, renderer)))
+        elif isinstance(node, Strong):
+            parts.append(renderer.strong(render(node.children, renderer)))
+        else:
+            parts.append(renderer.cloze(node))
+    return "".join(parts)
+
+
+def plain(rich: Rich, cloze: Callable[[Cloze], str] = lambda c: c.answer) -> str:
+    """The text as a reader sees it, without markup (cloze answers filled in)."""
+    parts: list[str] = []
+    for node in rich:
+        if isinstance(node, Text):
+            parts.append(node.value)
+        elif isinstance(node, Emphasis | Strong):
+            parts.append(plain(node.children, cloze))
+        else:
+            parts.append(cloze(node))
+    return "".join(parts)
+
+
+def clozes(rich: Rich) -> list[Cloze]:
+    found: list[Cloze] = []
+    for node in rich:
+        if isinstance(node, Cloze):
+            found.append(node)
+        elif isinstance(node, Emphasis | Strong):
+            found.extend(clozes(node.children))
+    return found
+
+
+def unparse(rich: Rich) -> str:
+    """Source markup for `rich`, so that `parse(unparse(r)) == r`."""
+    parts: list[str] = []
+    for node in rich:
+        if isinstance(node, Text):
+            parts.append(re.sub(r"([*\[\]|\\])", r"\\\1", node.value))
+        elif isinstance(node, Emphasis):
+            parts.append(f"*{unparse(node.children)}*")
+        elif isinstance(node, Strong):
+            parts.append(f"**{unparse(node.children)}**")
+        else:
+            esc = re.sub(r"([\[\]|\\])", r"\\\1", node.answer)
+            hint = "|" + re.sub(r"([\[\]|\\])", r"\\\1", node.hint) if node.hint else ""
+            parts.append(f"[[{esc}{hint}]]")
+    return "".join(parts)
+
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """A key that survives edits of case, punctuation and spacing."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "-".join(w for w in _NON_WORD.split(folded) if w)

@@ -1,0 +1,220 @@
+"""The content model: frozen, typed dataclasses that every exporter reads.
+
+Each node carries the `Location` it came from, so any stage can report a
+problem at the right place in the source.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, TypeAlias
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    path: str
+    line: int  # 1-based
+    col: int  # 1-based
+
+    def __str__(self) -> str:
+        # Line 0 stands for the file as a whole (missing, unreadable, a folder).
+        return f"{self.path}:{self.line}:{self.col}" if self.line else self.path
+
+
+# --- inline markup ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    children: Rich
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    children: Rich
+
+
+@dataclass(frozen=True, slots=True)
+class Cloze:
+    """A key fact: bold in print, a deletion in Anki, a blank on a worksheet."""
+
+    answer: str
+    hint: str | None
+    number: int  # 1-based, in order of appearance within its text
+
+
+Inline: TypeAlias = "Text | Emphasis | Strong | Cloze"
+Rich: TypeAlias = "tuple[Inline, ...]"
+
+
+# --- blocks ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: Rich
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Bullet:
+    text: Rich
+    id: str | None
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    items: tuple[Bullet, ...]
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    text: Rich
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    heading: Rich
+    points: tuple[Point, ...]
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonTable:
+    id: str
+    caption: Rich | None
+    columns: tuple[Column, ...]
+    cards: bool
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    date: str
+    text: Rich
+    id: str | None
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    events: tuple[Event, ...]
+    cards: bool
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: Rich
+    definition: Rich
+    id: str | None
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Glossary:
+    terms: tuple[Term, ...]
+    cards: bool
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class BasicCard:
+    question: Rich
+    answer: Rich
+    reverse: bool
+    id: str | None
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ClozeCard:
+    text: Rich
+    extra: Rich | None
+    id: str | None
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CardList:
+    cards: tuple[BasicCard | ClozeCard, ...]
+    loc: Location
+
+
+Block: TypeAlias = "Paragraph | BulletList | ComparisonTable | Timeline | Glossary | CardList"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: Rich
+    blocks: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    cards: bool
+    depth: int  # 1 for top-level sections
+    loc: Location
+
+    def walk(self) -> Iterator[Section]:
+        """This section and all its subsections, depth first, in document order."""
+        yield self
+        for sub in self.sections:
+            yield from sub.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    id: str
+    title: str
+    language: str
+    subtitle: str | None = None
+    course: str | None = None
+    author: str | None = None
+    date: _dt.date | None = None
+    loc: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where the notes came from; `epoch` stamps outputs that need a time."""
+
+    path: str
+    sha256: str
+    epoch: int  # SOURCE_DATE_EPOCH if set, else the file's modification time
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    value: Any
+    loc: Location | None
+
+
+def _frozen(mapping: Mapping[str, Mapping[str, Setting]]) -> Mapping[str, Mapping[str, Setting]]:
+    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in mapping.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Notes:
+    meta: Meta
+    sections: tuple[Section, ...]
+    source: Source
+    # `[export.FORMAT]` tables as written; exporters validate their own keys.
+    settings: Mapping[str, Mapping[str, Setting]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", _frozen(self.settings))
+
+    def walk(self) -> Iterator[Section]:
+        """Every section, subsections included, in document order."""
+        for section in self.sections:
+            yield from section.walk()

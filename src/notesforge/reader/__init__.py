@@ -1,0 +1,123 @@
+"""The source reader: `notes.toml` -> `Notes`, with every problem located."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tomllib
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, NotesError
+from ..model import Location, Notes, Source
+from .document import Builder
+from .positions import Positions
+
+# Teachers' notes are kilobytes; refuse early rather than exhaust memory on a stray file.
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+
+__all__ = ["MAX_SOURCE_BYTES", "load", "loads"]
+
+
+def load(path: str | os.PathLike[str]) -> Notes:
+    """Read and validate a notes file; raise `NotesError` listing every problem."""
+    name = os.fspath(path)
+    p = Path(path)
+
+    def fail(message: str, line: int = 0, col: int = 0, text: str | None = None) -> NotesError:
+        return NotesError([Diagnostic(Location(name, line, col), message)], text)
+
+    try:
+        if p.is_dir():
+            hint = " (did you mean {}?)".format(p / "notes.toml") if (p / "notes.toml").is_file() else ""
+            raise fail(f"is a folder, not a notes file{hint}")
+        stat = p.stat()
+        if stat.st_size > MAX_SOURCE_BYTES:
+            raise fail(
+                f"the file is {stat.st_size:,} bytes; notes files are limited to "
+                f"{MAX_SOURCE_BYTES:,} bytes (split the notes into several files)"
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except PermissionError:
+        raise fail("permission denied") from None
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    return loads(data, name, source_epoch(stat.st_mtime))
+
+
+def source_epoch(mtime: float) -> int:
+    """The time stamped into outputs: SOURCE_DATE_EPOCH if set, else the file's mtime."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    return int(mtime)
+
+
+def loads(data: bytes | str, name: str = "<string>", epoch: int = 0) -> Notes:
+    """Parse notes from bytes or text; `name` is used in diagnostics."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise NotesError([Diagnostic(Location(name, 0, 0), f"the source is larger than {MAX_SOURCE_BYTES:,} bytes")])
+    text = _decode(raw, name)
+    if not text.strip():
+        raise NotesError(
+            [
+                Diagnostic(
+                    Location(name, 1, 1),
+                    "the file is empty: a notes file needs a [notes] table and at least one [[section]]",
+                )
+            ],
+            text,
+        )
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, col, message = _toml_error_position(exc, text)
+        raise NotesError([Diagnostic(Location(name, line, col), f"TOML syntax: {message}")], text) from None
+    except RecursionError:
+        raise NotesError([Diagnostic(Location(name, 1, 1), "arrays or tables are nested too deeply")], text) from None
+    try:
+        positions = Positions(text)
+    except (IndexError, RecursionError):  # the scanner assumes valid TOML; never let it hide the real errors
+        positions = Positions("")
+    source = Source(path=name, sha256=hashlib.sha256(raw).hexdigest(), epoch=epoch)
+    builder = Builder(name, positions)
+    notes = builder.notes(document, source)
+    if builder.errors:
+        raise NotesError(builder.errors, text)
+    return notes
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        raise NotesError(
+            [
+                Diagnostic(
+                    Location(name, line, col),
+                    f"not UTF-8: byte 0x{bad} at offset {exc.start} cannot be decoded; save the file as UTF-8",
+                )
+            ]
+        ) from None
+    return text.removeprefix("\ufeff")  # Windows editors add a byte-order mark
+
+
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, int, str]:
+    message = str(exc)
+    match = _AT.search(message)
+    if match:
+        return int(match[1]), int(match[2]), message[: match.start()]
+    if message.endswith("(at end of document)"):
+        lines = text.splitlines() or [""]
+        return len(lines), len(lines[-1]) + 1, message.removesuffix(" (at end of document)")
+    return 1, 1, message

@@ -1,0 +1,376 @@
+"""Turn the parsed TOML document into the model, collecting every problem."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from .. import inline
+from ..diagnostics import Diagnostic
+from ..model import (
+    BasicCard,
+    Bullet,
+    BulletList,
+    CardList,
+    ClozeCard,
+    Column,
+    ComparisonTable,
+    Event,
+    Glossary,
+    Location,
+    Meta,
+    Notes,
+    Paragraph,
+    Point,
+    Rich,
+    Section,
+    Setting,
+    Source,
+    Term,
+    Timeline,
+)
+from .positions import Path, Positions
+from .schema import BLOCK_TYPES, KIND_NAMES, LANGUAGE_PATTERN, SLUG_PATTERN, TABLES, type_ok
+
+MAX_SECTION_DEPTH = 6  # headings h1..h6 in every format
+_SLUG = re.compile(SLUG_PATTERN)
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+_YEAR = re.compile(r"\d{3,4}")
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def describe(path: Path) -> str:
+    """("section", 0, "block", 2) -> "section[1].block[3]" (1-based, as people count)."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "the document"
+
+
+class Builder:
+    def __init__(self, name: str, positions: Positions):
+        self.name = name
+        self.pos = positions
+        self.errors: list[Diagnostic] = []
+        self._section_ids: dict[str, Location] = {}
+
+    # --- reporting --------------------------------------------------------
+
+    def loc(self, path: Path, *, value: bool = False) -> Location:
+        line, col = self.pos.value(path) if value else self.pos.key(path)
+        return Location(self.name, line, col)
+
+    def error(self, path: Path, message: str, *, value: bool = False, loc: Location | None = None) -> None:
+        self.errors.append(Diagnostic(loc or self.loc(path, value=value), message))
+
+    def fields(self, data: Any, spec_name: str, path: Path, what: str) -> dict[str, Any] | None:
+        """Check keys and types of one table; return the well-typed fields."""
+        if not isinstance(data, dict):
+            self.error(path, f"{describe(path)} must be a table ({what})", value=True)
+            return None
+        spec = TABLES[spec_name]
+        good: dict[str, Any] = {}
+        for key, value in data.items():
+            field = spec.get(key)
+            if field is None:
+                self.error((*path, key), f"unknown key '{key}' in {what}{did_you_mean(key, list(spec))}")
+            elif not type_ok(field.kind, value):
+                self.error(
+                    (*path, key), f"'{key}' must be {KIND_NAMES[field.kind]}, not {_type_name(value)}", value=True
+                )
+            elif field.kind in ("text", "plain") and not value.strip():
+                self.error((*path, key), f"'{key}' must not be empty", value=True)
+            elif field.kind == "slug" and not _SLUG.match(value):
+                self.error(
+                    (*path, key),
+                    f"'{key}' must be a slug (lower-case letters, digits and single hyphens), not {value!r}",
+                    value=True,
+                )
+            else:
+                good[key] = value
+        for key, field in spec.items():
+            if field.required and key not in data:
+                self.error(path, f"{what} is missing the required key '{key}'")
+        return good
+
+    def rich(self, value: str | None, path: Path, *, cloze: bool = False) -> Rich | None:
+        if value is None:
+            return None
+        try:
+            return inline.parse(value.strip(), allow_cloze=cloze)
+        except inline.InlineSyntaxError as exc:
+            line, col = self.pos.value(path)
+            lead = len(value) - len(value.lstrip())
+            for err in exc.errors:
+                # Exact for one-line strings without escapes before the mark; close enough otherwise.
+                where = Location(self.name, line, col + 1 + lead + err.offset)
+                self.error(path, err.message, loc=where)
+            return None
+
+    # --- the document -----------------------------------------------------
+
+    def notes(self, document: dict[str, Any], source: Source) -> Notes:
+        top = self.fields(document, "document", (), "the document") or {}
+        meta = self.meta(top.get("notes"))
+        settings = self.settings(top.get("export", {}))
+        sections = []
+        raw_sections = top.get("section", [])
+        if "section" in top and not raw_sections:
+            self.error(("section",), "the notes need at least one [[section]]")
+        for i, raw in enumerate(raw_sections):
+            section = self.section(raw, ("section", i), depth=1, cards=True)
+            if section:
+                sections.append(section)
+        notes = Notes(meta=meta, sections=tuple(sections), source=source, settings=settings)
+        if not self.errors:
+            from ..cards import duplicate_fronts
+
+            self.errors.extend(duplicate_fronts(notes))
+        return notes
+
+    def meta(self, raw: Any) -> Meta:
+        path: Path = ("notes",)
+        got = (self.fields(raw, "notes", path, "[notes]") if raw is not None else None) or {}
+        language = got.get("language", "en")
+        if "language" in got and not _LANGUAGE.match(language):
+            self.error(
+                (*path, "language"), f"'language' must be a BCP 47 tag such as 'en-GB', not {language!r}", value=True
+            )
+        return Meta(
+            id=got.get("id", "notes"),
+            title=got.get("title", "").strip(),
+            language=language,
+            subtitle=_stripped(got.get("subtitle")),
+            course=_stripped(got.get("course")),
+            author=_stripped(got.get("author")),
+            date=got.get("date"),
+            loc=self.loc(path),
+        )
+
+    def settings(self, raw: dict[str, Any]) -> dict[str, dict[str, Setting]]:
+        out: dict[str, dict[str, Setting]] = {}
+        for fmt, table in raw.items():
+            if not isinstance(table, dict):
+                self.error(("export", fmt), f"[export.{fmt}] must be a table of settings", value=True)
+                continue
+            out[fmt] = {key: Setting(value, self.loc(("export", fmt, key), value=True)) for key, value in table.items()}
+        return out
+
+    def section(self, raw: Any, path: Path, depth: int, cards: bool) -> Section | None:
+        got = self.fields(raw, "section", path, f"section {describe(path)}")
+        if got is None:
+            return None
+        loc = self.loc(path)
+        if depth > MAX_SECTION_DEPTH:
+            self.error(path, f"sections are nested {depth} deep; at most {MAX_SECTION_DEPTH} levels are allowed")
+            return None
+        section_id = got.get("id", f"section-{len(self._section_ids) + 1}")
+        if "id" in got:
+            if section_id in self._section_ids:
+                first = self._section_ids[section_id]
+                self.error(
+                    (*path, "id"), f"duplicate section id '{section_id}' (first used at line {first.line})", value=True
+                )
+            else:
+                self._section_ids[section_id] = loc
+        cards = got.get("cards", cards)
+        item_ids: dict[str, Location] = {}
+        blocks = []
+        for i, raw_block in enumerate(got.get("block", [])):
+            block = self.block(raw_block, (*path, "block", i), item_ids, len(blocks))
+            if block is not None:
+                blocks.append(block)
+        subsections = []
+        for i, raw_sub in enumerate(got.get("section", [])):
+            sub = self.section(raw_sub, (*path, "section", i), depth + 1, cards)
+            if sub is not None:
+                subsections.append(sub)
+        if not got.get("block") and not got.get("section") and "block" not in got and "section" not in got:
+            self.error(path, f"section '{section_id}' is empty: add a [[section.block]] or a subsection")
+        return Section(
+            id=section_id,
+            title=self.rich(got.get("title", section_id), (*path, "title")) or (),
+            blocks=tuple(blocks),
+            sections=tuple(subsections),
+            cards=cards,
+            depth=depth,
+            loc=loc,
+        )
+
+    # --- blocks -----------------------------------------------------------
+
+    def block(self, raw: Any, path: Path, ids: dict[str, Location], index: int):
+        if not isinstance(raw, dict):
+            self.error(path, "a block must be a table", value=True)
+            return None
+        kind = raw.get("type")
+        if kind is None:
+            self.error(path, f"block {describe(path)} needs a 'type': one of {', '.join(BLOCK_TYPES)}")
+            return None
+        if kind not in BLOCK_TYPES:
+            shown = repr(kind) if isinstance(kind, str) else _type_name(kind)
+            hint = did_you_mean(kind, BLOCK_TYPES) if isinstance(kind, str) else ""
+            self.error(
+                (*path, "type"), f"unknown block type {shown}{hint} (one of {', '.join(BLOCK_TYPES)})", value=True
+            )
+            return None
+        got = self.fields(raw, kind, path, f"a {kind} block")
+        if got is None:
+            return None
+        loc = self.loc(path)
+        items = got.get("items")
+        if items is not None and not items:
+            self.error((*path, "items"), f"a {kind} block needs at least one item", value=True)
+        items = items or []
+        if kind == "paragraph":
+            text = self.rich(got.get("text"), (*path, "text"))
+            return Paragraph(text, loc) if text else None
+        if kind == "bullets":
+            bullets = [b for i, item in enumerate(items) if (b := self.bullet(item, (*path, "items", i), ids))]
+            return BulletList(tuple(bullets), loc) if bullets else None
+        if kind == "table":
+            return self.table(got, path, ids, index)
+        if kind == "events":
+            events = [e for i, item in enumerate(items) if (e := self.event(item, (*path, "items", i), ids))]
+            return Timeline(tuple(events), got.get("cards", True), loc) if events else None
+        if kind == "terms":
+            terms = [t for i, item in enumerate(items) if (t := self.term(item, (*path, "items", i), ids))]
+            return Glossary(tuple(terms), got.get("cards", True), loc) if terms else None
+        cards = [c for i, item in enumerate(items) if (c := self.card(item, (*path, "items", i), ids))]
+        return CardList(tuple(cards), loc) if cards else None
+
+    def item_id(self, got: dict[str, Any], path: Path, ids: dict[str, Location]) -> str | None:
+        item_id = got.get("id")
+        if item_id is None:
+            return None
+        if item_id in ids:
+            self.error(
+                (*path, "id"),
+                f"duplicate id '{item_id}' in this section (first used at line {ids[item_id].line})",
+                value=True,
+            )
+        ids[item_id] = self.loc(path)
+        return item_id
+
+    def bullet(self, raw: Any, path: Path, ids: dict[str, Location]) -> Bullet | None:
+        if isinstance(raw, str):
+            if not raw.strip():
+                self.error(path, "a bullet must not be empty", value=True)
+                return None
+            text = self.rich(raw, path, cloze=True)
+            return Bullet(text, None, self.loc(path)) if text else None
+        if not isinstance(raw, dict):
+            self.error(
+                path, f"a bullet must be a string or a {{ text = ... }} table, not {_type_name(raw)}", value=True
+            )
+            return None
+        got = self.fields(raw, "bullet", path, "a bullet")
+        if got is None:
+            return None
+        text = self.rich(got.get("text"), (*path, "text"), cloze=True)
+        item_id = self.item_id(got, path, ids)
+        return Bullet(text, item_id, self.loc(path)) if text else None
+
+    def table(self, got: dict[str, Any], path: Path, ids: dict[str, Location], index: int) -> ComparisonTable | None:
+        caption = self.rich(got.get("caption"), (*path, "caption"))
+        table_id = got.get("id") or inline.normalise(inline.plain(caption or ())) or f"table-{index + 1}"
+        if table_id in ids:
+            self.error(path, f"duplicate id '{table_id}' in this section: give the table its own 'id'")
+        ids[table_id] = self.loc(path)
+        columns = []
+        raw_columns = got.get("columns", [])
+        if "columns" in got and len(raw_columns) < 2:
+            self.error((*path, "columns"), f"a comparison table needs at least two columns, not {len(raw_columns)}")
+        for i, raw in enumerate(raw_columns):
+            cpath = (*path, "columns", i)
+            col = self.fields(raw, "column", cpath, "a table column")
+            if col is None:
+                continue
+            heading = self.rich(col.get("heading"), (*cpath, "heading"))
+            points = []
+            raw_points = col.get("points", [])
+            if "points" in col and not raw_points:
+                self.error((*cpath, "points"), "a column needs at least one point", value=True)
+            for j, raw_point in enumerate(raw_points):
+                ppath = (*cpath, "points", j)
+                if not isinstance(raw_point, str) or not raw_point.strip():
+                    self.error(ppath, "a point must be a non-empty string", value=True)
+                    continue
+                text = self.rich(raw_point, ppath, cloze=True)
+                if text:
+                    points.append(Point(text, self.loc(ppath)))
+            if heading:
+                columns.append(Column(heading, tuple(points), self.loc(cpath)))
+        if len(columns) < 2:
+            return None
+        return ComparisonTable(table_id, caption, tuple(columns), got.get("cards", True), self.loc(path))
+
+    def event(self, raw: Any, path: Path, ids: dict[str, Location]) -> Event | None:
+        got = self.fields(raw, "event", path, "an event")
+        if got is None:
+            return None
+        date = got.get("date", "").strip()
+        if date and not _YEAR.search(date):
+            self.error(
+                (*path, "date"), f"the date {date!r} must contain a year, e.g. 'January 1924' or '1931–33'", value=True
+            )
+        text = self.rich(got.get("text"), (*path, "text"))
+        item_id = self.item_id(got, path, ids)
+        return Event(date, text, item_id, self.loc(path)) if date and text else None
+
+    def term(self, raw: Any, path: Path, ids: dict[str, Location]) -> Term | None:
+        got = self.fields(raw, "term", path, "a key term")
+        if got is None:
+            return None
+        term = self.rich(got.get("term"), (*path, "term"))
+        definition = self.rich(got.get("definition"), (*path, "definition"))
+        item_id = self.item_id(got, path, ids)
+        return Term(term, definition, item_id, self.loc(path)) if term and definition else None
+
+    def card(self, raw: Any, path: Path, ids: dict[str, Location]) -> BasicCard | ClozeCard | None:
+        if not isinstance(raw, dict):
+            self.error(path, "a card must be a table: { q = ..., a = ... } or { cloze = ... }", value=True)
+            return None
+        if "cloze" in raw and ("q" in raw or "a" in raw):
+            self.error(path, "a card has either 'q' and 'a', or 'cloze', not both")
+            return None
+        if "cloze" in raw:
+            got = self.fields(raw, "cloze-card", path, "a cloze card")
+            if got is None:
+                return None
+            text = self.rich(got.get("cloze"), (*path, "cloze"), cloze=True)
+            if text is not None and not inline.clozes(text):
+                self.error((*path, "cloze"), "a cloze card needs at least one cloze mark: [[answer]]", value=True)
+                text = None
+            extra = self.rich(got.get("extra"), (*path, "extra"))
+            item_id = self.item_id(got, path, ids)
+            return ClozeCard(text, extra, item_id, self.loc(path)) if text else None
+        got = self.fields(raw, "basic-card", path, "a card")
+        if got is None:
+            return None
+        question = self.rich(got.get("q"), (*path, "q"))
+        answer = self.rich(got.get("a"), (*path, "a"))
+        item_id = self.item_id(got, path, ids)
+        if question and answer:
+            return BasicCard(question, answer, got.get("reverse", False), item_id, self.loc(path))
+        return None
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value else None
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a float",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)

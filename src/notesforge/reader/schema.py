@@ -1,0 +1,214 @@
+"""The shape of a notes file, declared once: the reader validates against it and
+`notesforge schema` turns it into a JSON Schema for editors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    kind: str  # text | plain | slug | language | bool | date | items | tables | table
+    description: str
+    required: bool = False
+
+
+def _f(kind: str, description: str, required: bool = False) -> Field:
+    return Field(kind, description, required)
+
+
+TEXT_NOTE = "Inline markup: *emphasis*, **strong**, [[cloze|hint]]; \\ escapes * [ ] | \\."
+
+TABLES: dict[str, dict[str, Field]] = {
+    "document": {
+        "notes": _f("table", "Metadata of the notes.", True),
+        "export": _f("table", "Per-format settings: [export.pdf], [export.anki], ..."),
+        "section": _f("tables", "The sections, in order.", True),
+    },
+    "notes": {
+        "id": _f("slug", "Stable id (a slug); file names, deck and note identities derive from it.", True),
+        "title": _f("plain", "Title.", True),
+        "subtitle": _f("plain", "Subtitle."),
+        "course": _f("plain", "Subject or course, e.g. 'GCSE History'."),
+        "author": _f("plain", "Author or department."),
+        "language": _f("language", "BCP 47 language tag, e.g. 'en-GB'.", True),
+        "date": _f("date", "Date of the notes (a TOML date, 2024-09-01)."),
+    },
+    "section": {
+        "id": _f("slug", "Stable id of the section, unique in the file.", True),
+        "title": _f("text", "Heading. " + TEXT_NOTE, True),
+        "cards": _f("bool", "Generate cards from this section's content (default true)."),
+        "block": _f("tables", "Content blocks, in order: [[section.block]] with a `type`."),
+        "section": _f("tables", "Subsections, same shape: [[section.section]]."),
+    },
+    "paragraph": {
+        "type": _f("plain", "Block type.", True),
+        "text": _f("text", "The paragraph. " + TEXT_NOTE, True),
+    },
+    "bullets": {
+        "type": _f("plain", "Block type.", True),
+        "items": _f("items", "Bullet points: strings, or { text, id } tables.", True),
+    },
+    "bullet": {
+        "text": _f("text", "The bullet. " + TEXT_NOTE, True),
+        "id": _f("slug", "Stable identity of the bullet's cloze card."),
+    },
+    "table": {
+        "type": _f("plain", "Block type.", True),
+        "id": _f("slug", "Stable id of the table (default: from its caption or position)."),
+        "caption": _f("text", "Caption. " + TEXT_NOTE),
+        "cards": _f("bool", "Generate 'which column?' cards (default true)."),
+        "columns": _f("tables", "Columns, [[section.block.columns]], two or more.", True),
+    },
+    "column": {
+        "heading": _f("text", "Column heading.", True),
+        "points": _f("items", "Points in this column. " + TEXT_NOTE, True),
+    },
+    "events": {
+        "type": _f("plain", "Block type.", True),
+        "cards": _f("bool", "Generate event -> date and date -> event cards (default true)."),
+        "items": _f("items", "Dated events: { date, text } tables.", True),
+    },
+    "event": {
+        "date": _f("plain", "A date or range containing a year: '1924', 'January 1924', '1931–33'.", True),
+        "text": _f("text", "What happened. " + TEXT_NOTE, True),
+        "id": _f("slug", "Stable identity of the event's cards."),
+    },
+    "terms": {
+        "type": _f("plain", "Block type.", True),
+        "cards": _f("bool", "Generate term -> definition and definition -> term cards (default true)."),
+        "items": _f("items", "Key terms: { term, definition } tables.", True),
+    },
+    "term": {
+        "term": _f("text", "The term.", True),
+        "definition": _f("text", "Its definition. " + TEXT_NOTE, True),
+        "id": _f("slug", "Stable identity of the term's cards."),
+    },
+    "cards": {
+        "type": _f("plain", "Block type.", True),
+        "items": _f("items", "Cards: { q, a }, { q, a, reverse = true } or { cloze, extra }.", True),
+    },
+    "basic-card": {
+        "q": _f("text", "Question. " + TEXT_NOTE, True),
+        "a": _f("text", "Answer, short. " + TEXT_NOTE, True),
+        "reverse": _f("bool", "Also ask the answer -> question (default false)."),
+        "id": _f("slug", "Stable identity: keeps the card when the question is edited."),
+    },
+    "cloze-card": {
+        "cloze": _f("text", "Text with [[cloze marks]]. " + TEXT_NOTE, True),
+        "extra": _f("text", "Shown on the back. " + TEXT_NOTE),
+        "id": _f("slug", "Stable identity: keeps the card when the text is edited."),
+    },
+}
+
+BLOCK_TYPES = ("paragraph", "bullets", "table", "events", "terms", "cards")
+ITEM_TABLE = {"bullets": "bullet", "events": "event", "terms": "term"}
+
+KIND_NAMES = {
+    "text": "a string",
+    "plain": "a string",
+    "slug": "a string",
+    "language": "a string",
+    "bool": "a boolean (true or false)",
+    "date": "a date (YYYY-MM-DD)",
+    "items": "an array",
+    "tables": "an array of tables",
+    "table": "a table",
+}
+
+
+def type_ok(kind: str, value: Any) -> bool:
+    if kind in ("text", "plain", "slug", "language"):
+        return isinstance(value, str)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if kind in ("items", "tables"):
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+# --- JSON Schema -------------------------------------------------------------------
+
+
+def _prop(field: Field) -> dict[str, Any]:
+    kind = field.kind
+    base: dict[str, Any] = {"description": field.description}
+    if kind in ("text", "plain"):
+        base.update(type="string", minLength=1)
+    elif kind == "slug":
+        base.update(type="string", pattern=SLUG_PATTERN)
+    elif kind == "language":
+        base.update(type="string", pattern=LANGUAGE_PATTERN)
+    elif kind == "bool":
+        base.update(type="boolean")
+    elif kind == "date":
+        base.update(type="string", format="date")
+    elif kind in ("items", "tables"):
+        base.update(type="array")
+    else:
+        base.update(type="object")
+    return base
+
+
+def _object(name: str, **overrides: dict[str, Any]) -> dict[str, Any]:
+    fields = TABLES[name]
+    props = {key: _prop(field) for key, field in fields.items()}
+    for key, extra in overrides.items():
+        props[key] = {**props[key], **extra}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [k for k, f in fields.items() if f.required],
+        "properties": props,
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    ref = lambda name: {"$ref": f"#/$defs/{name}"}  # noqa: E731
+    blocks = []
+    for block in BLOCK_TYPES:
+        overrides: dict[str, dict[str, Any]] = {"type": {"const": block}}
+        if block in ITEM_TABLE:
+            item = ref(ITEM_TABLE[block])
+            if block == "bullets":
+                item = {"oneOf": [{"type": "string", "minLength": 1}, item]}
+            overrides["items"] = {"items": item, "minItems": 1}
+        elif block == "cards":
+            overrides["items"] = {"items": {"oneOf": [ref("basic-card"), ref("cloze-card")]}, "minItems": 1}
+        elif block == "table":
+            overrides["columns"] = {"items": ref("column"), "minItems": 2}
+        blocks.append(_object(block, **overrides))
+    defs = {
+        "notes": _object("notes"),
+        "section": _object(
+            "section",
+            block={"items": ref("block")},
+            section={"items": ref("section")},
+        ),
+        "block": {"oneOf": blocks},
+        "column": _object("column", points={"items": {"type": "string", "minLength": 1}, "minItems": 1}),
+        "export": {
+            "type": "object",
+            "additionalProperties": {"type": "object"},
+            "description": "Per-format settings, keyed by format name.",
+        },
+    }
+    for name in ("bullet", "event", "term", "basic-card", "cloze-card"):
+        defs[name] = _object(name)
+    top = _object("document", section={"items": ref("section"), "minItems": 1})
+    top["properties"]["notes"] = ref("notes")
+    top["properties"]["export"] = ref("export")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "notesforge notes",
+        "description": "Revision notes for notesforge (source/notes.toml).",
+        **top,
+        "$defs": defs,
+    }

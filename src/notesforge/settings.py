@@ -1,0 +1,82 @@
+"""Per-format settings: exporter defaults, then `[export.FORMAT]`, then `--set`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import registry
+from .diagnostics import Diagnostic
+from .model import Location, Notes
+from .reader.document import did_you_mean
+
+
+def parse_overrides(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
+    """`["pdf.paper=letter"]` -> `{"pdf": {"paper": "letter"}}`; ValueError if malformed."""
+    out: dict[str, dict[str, str]] = {}
+    for pair in pairs:
+        target, sep, value = pair.partition("=")
+        fmt, dot, key = target.strip().partition(".")
+        if not sep or not dot or not fmt or not key:
+            raise ValueError(f"{pair!r} is not FORMAT.KEY=VALUE (e.g. pdf.paper=letter)")
+        out.setdefault(fmt, {})[key.strip()] = value
+    return out
+
+
+def resolve(
+    notes: Notes, name: str, overrides: Mapping[str, Mapping[str, str]] | None = None
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """The settings one exporter runs with, and every problem found in them."""
+    exporter = registry.get(name)
+    options = {option.name: option for option in exporter.options}
+    values = exporter.defaults()
+    problems: list[Diagnostic] = []
+    given: list[tuple[str, Any, Location]] = [
+        (key, setting.value, setting.loc or Location(notes.source.path, 0, 0))
+        for key, setting in notes.settings.get(name, {}).items()
+    ]
+    given += [
+        (key, value, Location(f"--set {name}.{key}", 0, 0)) for key, value in (overrides or {}).get(name, {}).items()
+    ]
+    for key, value, loc in given:
+        option = options.get(key)
+        if option is None:
+            known = ", ".join(sorted(options)) or "none"
+            problems.append(
+                Diagnostic(
+                    loc, f"unknown setting '{key}' for {name}{did_you_mean(key, list(options))} (known: {known})"
+                )
+            )
+            continue
+        try:
+            values[key] = option.coerce(value)
+        except ValueError as exc:
+            problems.append(Diagnostic(loc, f"setting {name}.{key} {exc}"))
+    return values, problems
+
+
+def unknown_formats(notes: Notes, overrides: Mapping[str, Mapping[str, str]] | None = None) -> list[Diagnostic]:
+    known = registry.names()
+    problems = []
+    for fmt, table in notes.settings.items():
+        if fmt not in known:
+            loc = next((s.loc for s in table.values() if s.loc), None) or Location(notes.source.path, 0, 0)
+            problems.append(Diagnostic(loc, f"[export.{fmt}]: no such format{did_you_mean(fmt, known)}"))
+    for fmt in overrides or {}:
+        if fmt not in known:
+            problems.append(
+                Diagnostic(Location(f"--set {fmt}", 0, 0), f"no such format {fmt!r}{did_you_mean(fmt, known)}")
+            )
+    return problems
+
+
+def check_all(notes: Notes, overrides: Mapping[str, Mapping[str, str]] | None = None) -> list[Diagnostic]:
+    """Every settings problem in the notes and the overrides, for every installed format."""
+    problems = unknown_formats(notes, overrides)
+    for name in registry.names():
+        if name in notes.settings or name in (overrides or {}):
+            try:
+                problems += resolve(notes, name, overrides)[1]
+            except registry.RegistryError:
+                continue  # reported when that format is built
+    return problems
