@@ -43,6 +43,6 @@ def build_one(notes: Notes, fmt: str, out_dir: Path, **settings: str) -> Path:
 
 
 @pytest.fixture
-def build_format(tmp_path: Path):  # noqa: ANN201
+def build_format(tmp_path: Path):
     """`build_format(notes, "pdf", paper="letter") -> Path`, into a fresh folder."""
     return lambda notes, fmt, **settings: build_one(notes, fmt, tmp_path / "out", **settings)

@@ -59,9 +59,14 @@ def build(
     """
     names = expand(formats)
     problems = settings.unknown_formats(notes, overrides)
-    resolved = {}
+    resolved: dict[str, dict] = {}
+    broken: dict[str, Outcome] = {}
     for name in names:
-        values, found = settings.resolve(notes, name, overrides)
+        try:
+            values, found = settings.resolve(notes, name, overrides)
+        except registry.RegistryError as exc:  # a plugin that cannot load fails alone
+            broken[name] = Outcome(name, None, str(exc))
+            continue
         resolved[name] = values
         problems += found
     if problems:
@@ -69,7 +74,7 @@ def build(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
-    return [run_one(notes, name, out, resolved[name]) for name in names]
+    return [broken[name] if name in broken else run_one(notes, name, out, resolved[name]) for name in names]
 
 
 def run_one(notes: Notes, name: str, out: Path, values: dict) -> Outcome:

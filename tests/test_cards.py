@@ -1,0 +1,118 @@
+"""Card generation in the model layer: kinds, stable keys, questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import notesforge
+from notesforge import inline
+from notesforge.cards import CardKind, generate
+
+MINI = """
+[notes]
+id = "mini"
+title = "Mini"
+language = "en"
+
+[[section]]
+id = "s"
+title = "S"
+
+[[section.block]]
+type = "bullets"
+items = ["Lenin died in [[January 1924]] aged [[53|age]].", "No cloze here."]
+
+[[section.block]]
+type = "table"
+id = "who"
+
+[[section.block.columns]]
+heading = "Stalin"
+points = ["General Secretary"]
+
+[[section.block.columns]]
+heading = "Trotsky"
+points = ["Led the [[Red Army]]"]
+
+[[section.block]]
+type = "events"
+items = [{ date = "1934", text = "Kirov murdered" }]
+
+[[section.block]]
+type = "terms"
+cards = false
+items = [{ term = "NEP", definition = "New Economic Policy" }]
+
+[[section.block]]
+type = "cards"
+items = [
+  { q = "Who led the Red Army?", a = "Trotsky", reverse = true },
+  { id = "renamed", cloze = "Petrograd became [[Leningrad]]." },
+]
+"""
+
+
+def load(text: str) -> notesforge.Notes:
+    return notesforge.loads(text, "mini.toml")
+
+
+def test_kinds_and_questions() -> None:
+    cards = list(generate(load(MINI)))
+    kinds = [c.kind for c in cards]
+    assert kinds == [
+        CardKind.CLOZE,  # the bullet with cloze marks; the other bullet has none
+        CardKind.TABLE,
+        CardKind.CLOZE,  # the table point with a cloze mark
+        CardKind.TABLE,
+        CardKind.EVENT,  # terms have cards = false
+        CardKind.BASIC,
+        CardKind.CLOZE,
+    ]
+    bullet = cards[0]
+    questions = bullet.questions()
+    assert [inline.plain(q.front) for q in questions] == [
+        "Lenin died in […] aged 53.",
+        "Lenin died in January 1924 aged [age].",
+    ]
+    assert [inline.plain(q.back) for q in questions] == ["January 1924", "53"]
+    table_card = cards[1]
+    assert table_card.prompt == "Which column: Stalin or Trotsky?"
+    assert inline.plain(table_card.back) == "Stalin"
+    event = cards[4]
+    assert [(q.prompt, inline.plain(q.front), inline.plain(q.back)) for q in event.questions()] == [
+        ("When?", "Kirov murdered", "1934"),
+        ("What happened?", "1934", "Kirov murdered"),
+    ]
+    assert len(cards[5].questions()) == 2  # reverse = true
+
+
+def test_keys_survive_edits_of_answers_and_wording() -> None:
+    before = {c.key for c in generate(load(MINI))}
+    edited = (
+        MINI.replace('a = "Trotsky"', 'a = "Leon Trotsky"')
+        .replace("Lenin died in", "Lenin, exhausted, died in")
+        .replace("Kirov murdered", "Sergei Kirov is murdered")
+        .replace("Petrograd became", "The city of Petrograd was renamed")
+    )
+    after = {c.key for c in generate(load(edited))}
+    assert before == after
+    assert "mini/s/card/who-led-the-red-army" in before
+    assert "mini/s/cloze/renamed" in before
+    assert "mini/s/event/1934" in before
+
+
+def test_section_switch_turns_off_generated_cards_but_not_explicit_ones() -> None:
+    notes = load(MINI.replace('title = "S"', 'title = "S"\ncards = false'))
+    assert [c.kind for c in generate(notes)] == [CardKind.BASIC, CardKind.CLOZE]
+
+
+def test_seed_cards_have_unique_keys_and_fronts(seed_notes: notesforge.Notes) -> None:
+    cards = list(generate(seed_notes))
+    assert len({c.key for c in cards}) == len(cards)
+    assert all(c.key.startswith("stalin-ussr-1924-41/") for c in cards)
+    assert {c.kind for c in cards} == set(CardKind)
+
+
+def test_generation_is_deterministic() -> None:
+    path = Path(__file__).parent / "fixtures" / "valid" / "nested.toml"
+    assert [c.key for c in generate(notesforge.load(path))] == [c.key for c in generate(notesforge.load(path))]

@@ -1,0 +1,204 @@
+"""The command line through click's CliRunner, plus the plugin mechanism."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import notesforge
+from notesforge import registry
+from notesforge.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = Path(__file__).resolve().parents[1] / "source" / "notes.toml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_prints_a_summary_of_the_seed() -> None:
+    code, out, err = run("check", str(SEED))
+    assert code == 0, err
+    assert out.startswith(f"{SEED}: ok: 8 sections, ")
+    assert " bullets, 1 tables, " in out and " cards (" in out
+
+
+@pytest.mark.parametrize("fixture", ["syntax", "misspelt", "types"])
+def test_bad_input_exits_2_with_located_errors_and_no_traceback(fixture: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "invalid")
+    code, out, err = run("check", f"{fixture}.toml")
+    assert code == 2
+    assert out == ""
+    assert f"{fixture}.toml:" in err and ": error: " in err
+    assert "Traceback" not in err
+
+
+def test_build_refuses_bad_input_before_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "invalid")
+    code, _, err = run("build", "misspelt.toml", "--format", "markdown", "--out", str(tmp_path))
+    assert code == 2 and "misspelt.toml:3:1: error:" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_line_mistakes_exit_2(tmp_path: Path) -> None:
+    assert run("build", str(SEED))[0] == 2  # no --format
+    code, _, err = run("build", str(SEED), "--format", "pfd", "--out", str(tmp_path))
+    assert code == 2 and "did you mean 'pdf'" in err
+    code, _, err = run("build", str(SEED), "--format", "pdf", "--set", "paper=letter", "--out", str(tmp_path))
+    assert code == 2 and "FORMAT.KEY=VALUE" in err
+    code, _, err = run("build", str(SEED), "--format", "pdf", "--set", "pdf.papr=letter", "--out", str(tmp_path))
+    assert code == 2 and "unknown setting 'papr' for pdf; did you mean 'paper'?" in err
+
+
+def test_unknown_export_table_is_a_located_error(tmp_path: Path) -> None:
+    source = tmp_path / "notes.toml"
+    source.write_text(SEED.read_text(encoding="utf-8").replace("[export.pdf]", "[export.pfd]"), encoding="utf-8")
+    code, _, err = run("check", str(source))
+    assert code == 2
+    line = next(
+        i for i, text in enumerate(source.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("paper")
+    )
+    assert f"{source}:{line}:9: error: [export.pfd]: no such format; did you mean 'pdf'?" in err
+
+
+def test_init_writes_a_valid_starter(tmp_path: Path) -> None:
+    code, out, _ = run("init", str(tmp_path / "src"))
+    assert code == 0 and "wrote" in out
+    starter = tmp_path / "src" / "notes.toml"
+    assert run("check", str(starter))[0] == 0
+    assert run("init", str(tmp_path / "src"))[0] == 1  # refuses to overwrite
+    assert run("init", str(tmp_path / "src"), "--force")[0] == 0
+
+
+def test_schema_is_json_and_describes_the_format() -> None:
+    code, out, _ = run("schema")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["required"] == ["notes", "section"]
+    assert set(schema["$defs"]["notes"]["properties"]) == {
+        "id",
+        "title",
+        "subtitle",
+        "course",
+        "author",
+        "language",
+        "date",
+    }
+    block_types = {b["properties"]["type"]["const"] for b in schema["$defs"]["block"]["oneOf"]}
+    assert block_types == {"paragraph", "bullets", "table", "events", "terms", "cards"}
+
+
+def test_formats_lists_every_registered_exporter() -> None:
+    code, out, _ = run("formats")
+    assert code == 0
+    for name in registry.names():
+        assert out.count(f"{name} ") >= 1
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"notesforge {notesforge.__version__}"
+
+
+def test_python_dash_m_and_lazy_imports() -> None:
+    """`--help` and `check` run without loading reportlab, genanki or ebooklib."""
+    probe = textwrap.dedent(
+        f"""
+        import sys, runpy
+        for args in (["--help"], ["check", {str(SEED)!r}]):
+            sys.argv = ["notesforge", *args]
+            try:
+                runpy.run_module("notesforge", run_name="__main__")
+            except SystemExit as exit:
+                assert exit.code in (0, None), exit.code
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("reportlab", "genanki", "ebooklib", "lxml"))
+        print("HEAVY", heavy)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "Usage: notesforge" in done.stdout
+    assert done.stdout.strip().endswith("HEAVY []")
+
+
+PLUGINS = {
+    "nf_wordcount": """
+from notesforge.exporters.base import Exporter, Option, write_bytes_atomically
+from notesforge.inline import plain
+
+class WordCount(Exporter):
+    name = "wordcount"
+    description = "Counts the words of each section title"
+    suffix = ".words.txt"
+    options = (Option("label", str, "words", "What to call them"),)
+
+    def export(self, notes, out_dir, settings):
+        lines = [f"{s.id}: {len(plain(s.title).split())} {settings['label']}" for s in notes.walk()]
+        return write_bytes_atomically(self.output_path(notes, out_dir), "\\n".join(lines).encode())
+""",
+    "nf_broken": """
+from notesforge.exporters.base import Exporter
+
+class Broken(Exporter):
+    name = "broken"
+    description = "Always fails, as on a full disk"
+    suffix = ".broken"
+
+    def export(self, notes, out_dir, settings):
+        raise OSError(28, "No space left on device")
+""",
+}
+
+
+@pytest.fixture
+def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Two third-party packages, installed the way pip would: a module and a dist-info with entry points."""
+    site = tmp_path / "site"
+    for module, code in PLUGINS.items():
+        info = site / f"{module}-1.0.dist-info"
+        info.mkdir(parents=True)
+        (site / f"{module}.py").write_text(code, encoding="utf-8")
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n")
+        cls = "WordCount" if module == "nf_wordcount" else "Broken"
+        name = "wordcount" if module == "nf_wordcount" else "broken"
+        (info / "entry_points.txt").write_text(f"[notesforge.exporters]\n{name} = {module}:{cls}\n")
+    monkeypatch.syspath_prepend(str(site))
+    registry.refresh()
+    yield
+    monkeypatch.undo()
+    registry.refresh()
+
+
+@pytest.mark.usefixtures("plugins")
+def test_a_third_party_exporter_plugs_in_through_the_entry_point_group(tmp_path: Path) -> None:
+    assert {"wordcount", "broken"} <= set(registry.names())
+    code, out, _ = run("formats")
+    assert "Counts the words of each section title  -> ID.words.txt" in out
+    out_dir = tmp_path / "out"
+    code, out, err = run("build", str(SEED), "-f", "wordcount", "-o", str(out_dir), "--set", "wordcount.label=w")
+    assert code == 0, err
+    written = (out_dir / "stalin-ussr-1924-41.words.txt").read_text()
+    assert written.splitlines()[0] == "death-of-lenin: 4 w"
+
+
+@pytest.mark.usefixtures("plugins")
+def test_a_failing_exporter_is_reported_and_the_others_still_build(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    earlier = out_dir / "stalin-ussr-1924-41.broken"
+    earlier.write_bytes(b"an earlier good build")
+    code, _, err = run("build", str(SEED), "-f", "broken", "-f", "wordcount", "-o", str(out_dir))
+    assert code == 1
+    assert "broken: failed: OSError: [Errno 28] No space left on device" in err
+    assert "1 of 2 formats failed (broken)" in err
+    assert "Traceback" not in err
+    assert (out_dir / "stalin-ussr-1924-41.words.txt").exists()
+    assert earlier.read_bytes() == b"an earlier good build"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["stalin-ussr-1924-41.broken", "stalin-ussr-1924-41.words.txt"]
