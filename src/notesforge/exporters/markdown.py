@@ -1,0 +1,215 @@
+"""Markdown: the notes as plain GitHub-flavoured Markdown (pandoc, wikis, Obsidian).
+
+Every character of the notes stays literal: Markdown and HTML specials are
+backslash-escaped, so `<script>` renders as text and `*` as an asterisk.
+Cloze marks are bold, as a key fact is in print.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..inline import render
+from ..model import (
+    BasicCard,
+    BulletList,
+    CardList,
+    Cloze,
+    ClozeCard,
+    ComparisonTable,
+    Emphasis,
+    Glossary,
+    Inline,
+    Notes,
+    Paragraph,
+    Rich,
+    Section,
+    Strong,
+    Text,
+    Timeline,
+)
+from .base import Exporter, Option, atomic_path
+
+# Always escaped: emphasis, code, links, HTML and entities, headings, tables, strikethrough,
+# and the extensions of common renderers ($ math in Obsidian and pandoc).
+_SPECIALS = re.compile(r"([\\`*_\[\]<>#|&~$])")
+# `:smile:` is an emoji in GFM (pandoc's gfm reader too): break the shortcode.
+_EMOJI = re.compile(r":(?=[\w+-]+:)")
+# What would start another block at the beginning of a line: a list item, a setext
+# underline or thematic break, an ordered list item.
+_LINE_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))")
+_NEWLINES = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+_BULLETS = ("-", "*")  # alternated so that two lists in a row stay two lists
+
+
+def escape(text: str) -> str:
+    """`text` as Markdown that renders exactly as `text` (on one line)."""
+    return _EMOJI.sub(r"\\:", _SPECIALS.sub(r"\\\1", _NEWLINES.sub(" ", text)))
+
+
+def guard(line: str) -> str:
+    """Escape what would make the start of `line` a list item, a rule or a code block."""
+    line = line.lstrip(" \t")
+    match = _LINE_START.match(line)
+    if not match:
+        return line
+    if match.group(1):
+        return "\\" + line
+    return f"{match.group(2)}\\{line[len(match.group(2)) :]}"
+
+
+class MarkdownRenderer:
+    """Inline markup as Markdown; cloze answers in bold."""
+
+    def text(self, value: str) -> str:
+        return escape(value)
+
+    def emphasis(self, inner: str) -> str:
+        return f"*{inner}*"
+
+    def strong(self, inner: str) -> str:
+        return f"**{inner}**"
+
+    def cloze(self, cloze: Cloze) -> str:
+        return f"**{escape(cloze.answer)}**"
+
+
+_RENDERER = MarkdownRenderer()
+
+
+def _unbold(rich: Rich, bold: bool = False) -> Rich:
+    """Strong and cloze marks inside bold text become its plain content (`**a **b** c**` is not Markdown)."""
+
+    def one(node: Inline) -> Inline | Rich:
+        if isinstance(node, Cloze):
+            return Text(node.answer) if bold else node
+        if isinstance(node, Strong):
+            inner = _unbold(node.children, True)
+            return inner if bold else Strong(inner)
+        if isinstance(node, Emphasis):
+            return Emphasis(_unbold(node.children, bold))
+        return node
+
+    out: list[Inline] = []
+    for node in rich:
+        done = one(node)
+        out.extend(done if isinstance(done, tuple) else (done,))
+    return tuple(out)
+
+
+def inline(rich: Rich) -> str:
+    return render(_unbold(rich), _RENDERER)
+
+
+def bold(rich: Rich) -> str:
+    return f"**{render(_unbold(rich, True), _RENDERER)}**"
+
+
+def cell(rich: Rich) -> str:
+    return inline(rich) or " "
+
+
+class MarkdownExporter(Exporter):
+    name = "markdown"
+    description = "Markdown of the notes (GFM: pipe tables), for pandoc, wikis and Obsidian"
+    suffix = ".md"
+    options = (
+        Option(
+            "front_matter",
+            bool,
+            False,
+            "Start with YAML front matter (title, subtitle, author, lang, date) for pandoc and Obsidian.",
+        ),
+    )
+
+    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+        target = self.output_path(notes, out_dir)
+        data = to_markdown(notes, front_matter=bool(settings.get("front_matter", False))).encode("utf-8")
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+        return target
+
+
+def to_markdown(notes: Notes, front_matter: bool = False) -> str:
+    """The whole document: blocks separated by one blank line, LF endings, one final newline."""
+    parts = list(_front_matter(notes)) if front_matter else []
+    parts += _title_block(notes)
+    for section in notes.walk():
+        parts += _section(section)
+    return "\n\n".join(parts) + "\n"
+
+
+def _front_matter(notes: Notes) -> Iterator[str]:
+    meta = notes.meta
+    fields = {
+        "title": meta.title,
+        "subtitle": meta.subtitle,
+        "author": meta.author,
+        "lang": meta.language,
+        "date": meta.date.isoformat() if meta.date else None,
+    }
+    # JSON strings are YAML double-quoted scalars.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items() if value]
+    yield "\n".join(["---", *lines, "---"])
+
+
+def _title_block(notes: Notes) -> list[str]:
+    meta = notes.meta
+    out = [f"# {escape(meta.title)}"]
+    if meta.subtitle:
+        out.append(f"*{escape(meta.subtitle)}*")
+    about = [escape(x) for x in (meta.course, meta.author) if x]
+    if meta.date:
+        about.append(meta.date.isoformat())
+    if about:
+        out.append(guard(" · ".join(about)))
+    return out
+
+
+def _section(section: Section) -> list[str]:
+    out = [f"{'#' * min(section.depth + 1, 6)} {inline(section.title)}"]
+    for block in section.blocks:
+        items: list[str] | None = None
+        if isinstance(block, Paragraph):
+            out.append(guard(inline(block.text)))
+        elif isinstance(block, BulletList):
+            items = [inline(b.text) for b in block.items]
+        elif isinstance(block, ComparisonTable):
+            out += _table(block)
+        elif isinstance(block, Timeline):
+            items = [f"{bold((Text(e.date),))} — {inline(e.text)}" for e in block.events]
+        elif isinstance(block, Glossary):
+            items = [f"{bold(t.term)}: {inline(t.definition)}" for t in block.terms]
+        elif isinstance(block, CardList):
+            out.append("**Test yourself**")
+            items = [_card(c) for c in block.cards]
+        if items is not None:
+            # A list right after another list would join it: switch the bullet character.
+            marker = _BULLETS[1] if out[-1].startswith(_BULLETS[0] + " ") else _BULLETS[0]
+            out.append("\n".join(f"{marker} {guard(item)}" for item in items))
+    return out
+
+
+def _card(card: BasicCard | ClozeCard) -> str:
+    if isinstance(card, BasicCard):
+        return f"{inline(card.question)} — {inline(card.answer)}"
+    extra = f" — {inline(card.extra)}" if card.extra else ""
+    return inline(card.text) + extra
+
+
+def _table(table: ComparisonTable) -> list[str]:
+    out = [bold(table.caption)] if table.caption else []
+    rows = max(len(c.points) for c in table.columns)
+    lines = [
+        "| " + " | ".join(cell(c.heading) for c in table.columns) + " |",
+        "|" + "|".join(" --- " for _ in table.columns) + "|",
+    ]
+    for i in range(rows):
+        cells = [cell(c.points[i].text) if i < len(c.points) else " " for c in table.columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    out.append("\n".join(lines))
+    return out

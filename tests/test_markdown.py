@@ -1,0 +1,255 @@
+"""The Markdown exporter: structure, literal text, deterministic bytes, pandoc's reading of it."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from notesforge.cards import generate
+from notesforge.exporters.markdown import MarkdownExporter, escape, to_markdown
+from notesforge.inline import clozes, plain
+from notesforge.model import (
+    Bullet,
+    BulletList,
+    ComparisonTable,
+    Glossary,
+    Location,
+    Meta,
+    Notes,
+    Paragraph,
+    Section,
+    Source,
+    Text,
+    Timeline,
+)
+
+PANDOC = shutil.which("pandoc")
+needs_pandoc = pytest.mark.skipif(PANDOC is None, reason="pandoc is not on PATH (apt-get install pandoc)")
+LOC = Location("test", 1, 1)
+
+
+def pandoc_html(markdown: str) -> str:
+    assert PANDOC is not None
+    done = subprocess.run(
+        [PANDOC, "-f", "gfm", "-t", "html", "--wrap=none"],
+        input=markdown,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout
+
+
+class Blocks(HTMLParser):
+    """The text of every <p>, <li>, <h1>-<h6>, <th> and <td>, in order, and every tag seen."""
+
+    TEXT_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "th", "td"})
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []
+        self.tags: list[str] = []
+        self._open: list[tuple[str, list[str]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag in self.TEXT_TAGS:
+            self._open.append((tag, []))
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1][0] == tag:
+            name, parts = self._open.pop()
+            self.blocks.append((name, squash("".join(parts))))
+
+    def handle_data(self, data):
+        for _, parts in self._open:
+            parts.append(data)
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed and NFC (pandoc composes `e` + U+0301 into `é`)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def notes_of(*blocks, title: str = "T") -> Notes:
+    section = Section("s", (Text("Section"),), tuple(blocks), (), True, 1, LOC)
+    return Notes(Meta("t", title, "en"), (section,), Source("test", "0" * 64, 0))
+
+
+# --- the seed notes ------------------------------------------------------------------
+
+
+def test_seed_file_name_and_bytes(seed_notes: Notes, build_format, tmp_path: Path) -> None:
+    path = build_format(seed_notes, "markdown")
+    assert path.name == f"{seed_notes.meta.id}.md"
+    data = path.read_bytes()
+    assert b"\r" not in data
+    assert data.endswith(b"\n") and not data.endswith(b"\n\n")
+    text = data.decode("utf-8")
+    assert "’" in text  # UTF-8, not escaped to entities
+    # Same source, same bytes.
+    again = MarkdownExporter().export(seed_notes, tmp_path / "again", MarkdownExporter.defaults())
+    assert again.read_bytes() == data
+    assert not list(path.parent.glob(".notesforge-*"))  # written atomically, no temporary left
+
+
+def test_seed_structure(seed_notes: Notes) -> None:
+    text = to_markdown(seed_notes)
+    lines = text.split("\n")
+    assert lines[0] == "# " + escape(seed_notes.meta.title)
+    assert f"*{escape(seed_notes.meta.subtitle or '')}*" in lines
+    headings = [line for line in lines if line.startswith("#")]
+    sections = list(seed_notes.walk())
+    assert len(headings) == 1 + len(sections)
+    for heading, section in zip(headings[1:], sections, strict=True):
+        assert heading.startswith("#" * (section.depth + 1) + " ")
+    # Every cloze answer of every bullet is bold.
+    bullets = [b for s in sections for blk in s.blocks if isinstance(blk, BulletList) for b in blk.items]
+    assert len(bullets) == sum(1 for line in lines if line.startswith(("- ", "* "))) - _non_bullet_items(seed_notes)
+    for bullet in bullets:
+        for cloze in clozes(bullet.text):
+            assert f"**{escape(cloze.answer)}**" in text
+    assert "[[" not in text
+    assert text.count("**Test yourself**") == sum(
+        1 for s in sections for blk in s.blocks if type(blk).__name__ == "CardList"
+    )
+
+
+def _non_bullet_items(notes: Notes) -> int:
+    n = 0
+    for section in notes.walk():
+        for block in section.blocks:
+            n += len(getattr(block, "events", ())) + len(getattr(block, "terms", ()))
+            n += len(getattr(block, "cards", ())) if type(block).__name__ == "CardList" else 0
+    return n
+
+
+def test_seed_events_terms_and_table(seed_notes: Notes) -> None:
+    text = to_markdown(seed_notes)
+    for section in seed_notes.walk():
+        for block in section.blocks:
+            if isinstance(block, Timeline):
+                for event in block.events:
+                    assert re.search(rf"^[-*] \*\*{re.escape(escape(event.date))}\*\* — ", text, re.M)
+            elif isinstance(block, Glossary):
+                for term in block.terms:
+                    assert re.search(rf"^[-*] \*\*{re.escape(escape(plain(term.term)))}\*\*: ", text, re.M)
+            elif isinstance(block, ComparisonTable):
+                header = "| " + " | ".join(escape(plain(c.heading)) for c in block.columns) + " |"
+                assert header in text
+                rows = max(len(c.points) for c in block.columns)
+                start = text.split("\n").index(header)
+                table = text.split("\n")[start : start + 2 + rows + 1]
+                assert table[1] == "|" + "|".join(" --- " for _ in block.columns) + "|"
+                assert all(line.startswith("| ") for line in table[2 : 2 + rows])
+                assert not table[2 + rows].startswith("|")
+
+
+def test_uneven_columns_are_padded() -> None:
+    from notesforge.model import Column, Point
+
+    short = Column((Text("A"),), (Point((Text("a1"),), LOC),), LOC)
+    long = Column((Text("B"),), tuple(Point((Text(f"b{i}"),), LOC) for i in range(3)), LOC)
+    third = Column((Text("C"),), (Point((Text("c1"),), LOC), Point((Text("c2"),), LOC)), LOC)
+    text = to_markdown(notes_of(ComparisonTable("t", None, (short, long, third), True, LOC)))
+    rows = [line for line in text.split("\n") if line.startswith("|")]
+    assert rows == ["| A | B | C |", "| --- | --- | --- |", "| a1 | b0 | c1 |", "|   | b1 | c2 |", "|   | b2 |   |"]
+
+
+def test_front_matter_option(seed_notes: Notes, build_format) -> None:
+    path = build_format(seed_notes, "markdown", front_matter="true")
+    text = path.read_text(encoding="utf-8")
+    head = text.split("\n")
+    assert head[0] == "---"
+    assert 'title: "Stalin’s Dictatorship"' in head
+    assert 'lang: "en-GB"' in head
+    assert head.index("---", 1) < head.index("# " + escape(seed_notes.meta.title))
+    assert not to_markdown(seed_notes).startswith("---")
+
+
+# --- hostile text stays text -----------------------------------------------------------
+
+
+def test_hostile_markup_is_escaped(hostile_notes: Notes) -> None:
+    text = to_markdown(hostile_notes)
+    for raw in ("<script>", "<b>", "<img", "<dfn>", "</table>", "&amp;", "[sound:", "]]>"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
+    assert "\\<script\\>" in text
+    assert "{{c1::x}}" in text  # braces mean nothing in Markdown: left as typed
+    assert "\\*\\*" in text and "\\\\" in text  # the lone ** and the backslash
+
+
+@needs_pandoc
+def test_pandoc_renders_hostile_text_literally(hostile_notes: Notes) -> None:
+    html = pandoc_html(to_markdown(hostile_notes))
+    parsed = Blocks(html)
+    assert "script" not in parsed.tags and "img" not in parsed.tags and "dfn" not in parsed.tags
+    assert parsed.tags.count("h1") == 1  # the title only: the section's "<h1>" is text
+    assert "&lt;script&gt;" in html
+    texts = [t for _, t in parsed.blocks]
+    assert squash(hostile_notes.meta.title) in texts
+    for section in hostile_notes.walk():
+        for block in section.blocks:
+            if isinstance(block, BulletList):
+                for bullet in block.items:
+                    assert squash(plain(bullet.text)) in texts
+            elif isinstance(block, Paragraph):
+                assert squash(plain(block.text)) in texts
+    for card in generate(hostile_notes):
+        if card.kind == "basic":
+            assert f"{squash(plain(card.front))} — {squash(plain(card.back))}" in texts
+
+
+def _hostile_strings(count: int) -> list[str]:
+    """Deterministic text built from everything Markdown, GFM, HTML and Obsidian treat specially."""
+    pieces = [
+        "*", "**", "_", "__", "`", "``", "\\", "[", "]", "(x)", "<", ">", "<b>", "</p>", "&amp;", "&", "&#65;",
+        "#", "##", "|", "~", "~~", "$", "$x$", ":smile:", ":", "!", "![", "-", "+", "=", "1.", "2)", "---",
+        "===", "    ", "\t", "{", "}", "<!--", "-->", "http://example.org", "<http://x.y>", "^", "%%", "==",
+        "word", "Сталин", "Ἀθῆναι", "é", " ", " ", "a", "b",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    out = []
+    for _ in range(count):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))).strip()
+        out.append(text or "x")
+    return out
+
+
+@needs_pandoc
+def test_pandoc_reads_back_every_special_character() -> None:
+    """Random mixtures of specials, as paragraphs (where line starts matter) and bullets."""
+    strings = _hostile_strings(300)
+    paragraphs = [Paragraph((Text(s),), LOC) for s in strings[:150]]
+    bullets = BulletList(tuple(Bullet((Text(s),), None, LOC) for s in strings[150:]), LOC)
+    html = pandoc_html(to_markdown(notes_of(*paragraphs, bullets)))
+    parsed = Blocks(html)
+    tags = set(parsed.tags)
+    assert tags <= {"h1", "h2", "p", "ul", "li", "a"}, tags  # "a": GFM links bare URLs, text unchanged
+    got = [t for name, t in parsed.blocks if name in ("p", "li")]
+    assert got == [squash(s) for s in strings]
+
+
+@needs_pandoc
+def test_adjacent_lists_stay_separate() -> None:
+    bullets = BulletList((Bullet((Text("one"),), None, LOC),), LOC)
+    more = BulletList((Bullet((Text("two"),), None, LOC),), LOC)
+    third = BulletList((Bullet((Text("three"),), None, LOC),), LOC)
+    text = to_markdown(notes_of(bullets, more, third))
+    assert "- one" in text and "* two" in text and "- three" in text
+    assert Blocks(pandoc_html(text)).tags.count("ul") == 3
+
+
+def test_newlines_in_text_do_not_break_blocks() -> None:
+    text = to_markdown(notes_of(BulletList((Bullet((Text("a\n# b\n\n- c"),), None, LOC),), LOC)))
+    assert "- a \\# b - c" in text
