@@ -201,4 +201,42 @@ def test_a_failing_exporter_is_reported_and_the_others_still_build(tmp_path: Pat
     assert "Traceback" not in err
     assert (out_dir / "stalin-ussr-1924-41.words.txt").exists()
     assert earlier.read_bytes() == b"an earlier good build"
-    assert sorted(p.name for p in out_dir.iterdir()) == ["stalin-ussr-1924-41.broken", "stalin-ussr-1924-41.words.txt"]
+    outputs = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith("."))
+    assert outputs == ["stalin-ussr-1924-41.broken", "stalin-ussr-1924-41.words.txt"]
+
+
+@pytest.mark.usefixtures("plugins")
+def test_unchanged_rebuild_is_skipped_and_any_change_rebuilds(tmp_path: Path) -> None:
+    source = tmp_path / "notes.toml"
+    source.write_bytes(SEED.read_bytes())
+    out_dir = tmp_path / "out"
+    output = out_dir / "stalin-ussr-1924-41.words.txt"
+
+    def build(*extra: str) -> str:
+        code, out, err = run("build", str(source), "-f", "wordcount", "-o", str(out_dir), *extra)
+        assert code == 0, err
+        return out
+
+    assert build().startswith("wordcount: wrote")
+    stamp = output.stat().st_mtime_ns
+    assert build().startswith("wordcount: up to date")
+    assert output.stat().st_mtime_ns == stamp
+    assert build("--force").startswith("wordcount: wrote")
+    assert build("--set", "wordcount.label=w").startswith("wordcount: wrote")
+    assert build("--set", "wordcount.label=w").startswith("wordcount: up to date")
+    source.write_text(source.read_text(encoding="utf-8").replace("The death of Lenin", "Lenin dies"), encoding="utf-8")
+    assert build("--set", "wordcount.label=w").startswith("wordcount: wrote")
+    assert output.read_text().splitlines()[0] == "death-of-lenin: 2 w"
+    output.write_text("tampered")
+    assert build("--set", "wordcount.label=w").startswith("wordcount: wrote")
+    assert build("--set", "wordcount.label=w", "--quiet") == ""
+
+
+@pytest.mark.usefixtures("plugins")
+def test_parallel_and_serial_builds_write_the_same_files(tmp_path: Path) -> None:
+    for jobs in ("1", "2"):
+        code, _, err = run("build", str(SEED), "-f", "wordcount", "-f", "broken", "-o", str(tmp_path / jobs), "-j", jobs)
+        assert code == 1 and "broken: failed: OSError" in err
+    [serial] = (tmp_path / "1").glob("*.words.txt")
+    [parallel] = (tmp_path / "2").glob("*.words.txt")
+    assert serial.read_bytes() == parallel.read_bytes()

@@ -29,13 +29,6 @@ class InputError(click.ClickException):
         click.echo(self.message, err=True)
 
 
-class ExportFailed(click.ClickException):
-    exit_code = 1
-
-    def show(self, file=None) -> None:
-        click.echo(f"notesforge: {self.message}", err=True)
-
-
 def _load(source: str):
     from . import reader
     from .diagnostics import NotesError
@@ -58,30 +51,48 @@ def cli() -> None:
     """Write revision notes once in TOML; build Anki decks, printable PDFs and EPUB booklets."""
 
 
-@cli.command()
-@click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
-@click.option(
-    "--format", "-f", "formats", multiple=True, metavar="FMT", help="A format to build (repeatable), or 'all'."
-)
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    default=DEFAULT_OUT,
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help="Where outputs go.",
-)
-@click.option("--set", "-s", "sets", multiple=True, metavar="FMT.KEY=VALUE", help="Override a per-format setting.")
-@click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-@click.option("--verbose", "-v", is_flag=True, help="Show the traceback when an exporter fails.")
-def build(
-    source: str, formats: tuple[str, ...], out_dir: str, sets: tuple[str, ...], force: bool, quiet: bool, verbose: bool
-) -> None:
-    """Build SOURCE (default: source/notes.toml) into --out (default: outputs/)."""
+def _format_options(command):
+    """The options `build` and `watch` share."""
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "-f",
+                "formats",
+                multiple=True,
+                metavar="FMT",
+                help="A format to build (repeatable), or 'all'.",
+            ),
+            click.option(
+                "--out",
+                "-o",
+                "out_dir",
+                default=DEFAULT_OUT,
+                show_default=True,
+                type=click.Path(file_okay=False),
+                help="Where outputs go.",
+            ),
+            click.option(
+                "--set", "-s", "sets", multiple=True, metavar="FMT.KEY=VALUE", help="Override a per-format setting."
+            ),
+            click.option(
+                "--jobs",
+                "-j",
+                type=click.IntRange(1),
+                default=None,
+                help="Parallel exporter processes [default: CPU count].",
+            ),
+            click.option("--quiet", "-q", is_flag=True, help="Print only problems."),
+            click.option("--verbose", "-v", is_flag=True, help="Show the traceback when an exporter fails."),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _plan(formats: tuple[str, ...], sets: tuple[str, ...]) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """Check the command line before any work: format names and --set pairs."""
     from . import pipeline, registry, settings
-    from .diagnostics import NotesError
 
     if not formats:
         raise click.UsageError("name at least one --format (see 'notesforge formats'), or --format all")
@@ -93,28 +104,107 @@ def build(
         names = pipeline.expand(formats)
     except registry.RegistryError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
-    notes = _load(source)
+    return names, overrides
+
+
+def _run_build(
+    source: str,
+    names: list[str],
+    out_dir: str,
+    overrides: dict,
+    *,
+    force: bool,
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
+) -> int:
+    """One build as the command line runs it; returns the exit status."""
+    from . import pipeline
+    from .diagnostics import NotesError
+    from .progress import Progress
+
+    progress = Progress(len(names), enabled=not quiet and sys.stderr.isatty())
     try:
-        outcomes = pipeline.build(notes, names, out_dir, overrides)
+        outcomes = pipeline.build_source(
+            source, names, out_dir, overrides, force=force, jobs=jobs, on_done=progress.done
+        )
     except NotesError as exc:
-        raise InputError(exc.render()) from None
-    except registry.RegistryError as exc:
-        raise ExportFailed(str(exc)) from None
+        progress.close()
+        click.echo(exc.render(), err=True)
+        return 2
+    progress.close()
     failed = [o for o in outcomes if not o.ok]
     for outcome in outcomes:
-        if outcome.ok and not quiet:
-            click.echo(f"{outcome.format}: wrote {outcome.path}")
-        elif not outcome.ok:
+        if not outcome.ok:
             click.echo(f"{outcome.format}: failed: {outcome.error}", err=True)
             if verbose and outcome.detail:
                 click.echo(outcome.detail, err=True)
+        elif not quiet:
+            state = "up to date" if outcome.cached else "wrote"
+            click.echo(f"{outcome.format}: {state} {outcome.path}")
     if any(o.source_problem for o in failed):
-        sys.exit(2)
+        return 2
     if failed:
-        names_failed = ", ".join(o.format for o in failed)
-        raise ExportFailed(
-            f"{len(failed)} of {len(outcomes)} formats failed ({names_failed}); earlier outputs were left as they were"
+        which = ", ".join(o.format for o in failed)
+        click.echo(
+            f"notesforge: {len(failed)} of {len(outcomes)} formats failed ({which}); "
+            "earlier outputs were left as they were",
+            err=True,
         )
+        return 1
+    return 0
+
+
+@cli.command()
+@click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
+@_format_options
+@click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
+def build(
+    source: str,
+    formats: tuple[str, ...],
+    out_dir: str,
+    sets: tuple[str, ...],
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
+    force: bool,
+) -> None:
+    """Build SOURCE (default: source/notes.toml) into --out (default: outputs/).
+
+    Formats whose output is up to date (same source, settings and version) are skipped.
+    """
+    names, overrides = _plan(formats, sets)
+    status = _run_build(source, names, out_dir, overrides, force=force, jobs=jobs, quiet=quiet, verbose=verbose)
+    if status:
+        sys.exit(status)
+
+
+@cli.command()
+@click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
+@_format_options
+def watch(
+    source: str,
+    formats: tuple[str, ...],
+    out_dir: str,
+    sets: tuple[str, ...],
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Rebuild SOURCE whenever it is saved; errors are shown and watching goes on. Stop with Ctrl-C."""
+    from watchfiles import watch as watch_changes
+
+    names, overrides = _plan(formats, sets)
+    path = Path(source).resolve()
+    click.echo(f"watching {source} (Ctrl-C to stop)", err=True)
+    _run_build(source, names, out_dir, overrides, force=False, jobs=jobs, quiet=quiet, verbose=verbose)
+    # Watch the folder: editors often save by writing a new file and renaming it over the old one.
+    for changes in watch_changes(
+        path.parent, watch_filter=lambda _change, changed: Path(changed) == path, raise_interrupt=False
+    ):
+        kinds = ", ".join(sorted({change.name for change, _ in changes}))
+        click.echo(f"{source}: {kinds}; rebuilding", err=True)
+        _run_build(source, names, out_dir, overrides, force=False, jobs=jobs, quiet=quiet, verbose=verbose)
 
 
 @cli.command()

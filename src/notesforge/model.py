@@ -214,6 +214,11 @@ class Notes:
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", _frozen(self.settings))
 
+    def __reduce__(self):
+        # Mapping proxies do not pickle, and parallel builds send the notes to worker processes.
+        plain = {fmt: dict(table) for fmt, table in self.settings.items()}
+        return (Notes, (self.meta, self.sections, self.source, plain))
+
     def walk(self) -> Iterator[Section]:
         """Every section, subsections included, in document order."""
         for section in self.sections:

@@ -1,11 +1,17 @@
-"""`build()`: run exporters over loaded notes, each writing one file atomically."""
+"""Builds: settings, the build cache, exporters in parallel processes, atomic outputs."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import registry, settings
 from .diagnostics import NotesError
@@ -13,6 +19,8 @@ from .exporters.base import remove_stale_temporaries
 from .model import Notes
 
 ALL = "all"
+
+Overrides = Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +30,8 @@ class Outcome:
     error: str | None = None  # one line for the user
     detail: str | None = None  # the traceback, for --verbose and bug reports
     source_problem: bool = False  # the exporter found a located problem in the notes
+    cached: bool = False  # up to date: nothing was rebuilt
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -50,16 +60,19 @@ def build(
     notes: Notes,
     formats: Iterable[str],
     out_dir: str | Path = "outputs",
-    overrides: Mapping[str, Mapping[str, str]] | None = None,
+    overrides: Overrides | None = None,
+    *,
+    jobs: int | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Build `formats` from `notes` into `out_dir`.
+    """Build `formats` from `notes` into `out_dir`, several formats in parallel processes.
 
     Settings problems raise `NotesError` before anything is written; an
     exporter that fails is reported in its `Outcome` and the others still run.
     """
     names = expand(formats)
     problems = settings.unknown_formats(notes, overrides)
-    resolved: dict[str, dict] = {}
+    resolved: dict[str, dict[str, Any]] = {}
     broken: dict[str, Outcome] = {}
     for name in names:
         try:
@@ -74,10 +87,91 @@ def build(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
-    return [broken[name] if name in broken else run_one(notes, name, out, resolved[name]) for name in names]
+    for outcome in broken.values():
+        if on_done:
+            on_done(outcome)
+    done = _run_all(notes, list(resolved), out, resolved, jobs, on_done)
+    return [broken.get(name) or done[name] for name in names]
 
 
-def run_one(notes: Notes, name: str, out: Path, values: dict) -> Outcome:
+def build_source(
+    source: str | os.PathLike[str],
+    formats: Iterable[str],
+    out_dir: str | Path = "outputs",
+    overrides: Overrides | None = None,
+    *,
+    force: bool = False,
+    jobs: int | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Like `build()` from a file, skipping formats whose outputs are up to date (unless `force`)."""
+    from . import __version__, reader
+    from .cache import BuildCache, build_key, source_fingerprint
+
+    names = expand(formats)
+    out = Path(out_dir)
+    cache = BuildCache(out)
+    fingerprint = source_fingerprint(source)
+    keys: dict[str, str] = {}
+    fresh: dict[str, Outcome] = {}
+    if fingerprint is not None:
+        for name in names:
+            keys[name] = build_key(
+                *fingerprint, name, (overrides or {}).get(name), f"{__version__}/{registry.version(name)}"
+            )
+            path = None if force else cache.fresh(name, keys[name])
+            if path is not None:
+                fresh[name] = Outcome(name, path, cached=True)
+                if on_done:
+                    on_done(fresh[name])
+    stale = [name for name in names if name not in fresh]
+    built: dict[str, Outcome] = {}
+    if stale:
+        notes = reader.load(source)
+        for outcome in build(notes, stale, out, overrides, jobs=jobs, on_done=on_done):
+            built[outcome.format] = outcome
+            if outcome.ok and outcome.path and outcome.format in keys:
+                cache.record(outcome.format, keys[outcome.format], outcome.path)
+            else:
+                cache.forget(outcome.format)
+        cache.save()
+    return [fresh.get(name) or built[name] for name in names]
+
+
+def _run_all(
+    notes: Notes,
+    names: list[str],
+    out: Path,
+    resolved: dict[str, dict[str, Any]],
+    jobs: int | None,
+    on_done: Callable[[Outcome], None] | None,
+) -> dict[str, Outcome]:
+    jobs = min(jobs or os.cpu_count() or 1, len(names))
+    results: dict[str, Outcome] = {}
+    if jobs <= 1:
+        for name in names:
+            results[name] = run_one(notes, name, out, resolved[name])
+            if on_done:
+                on_done(results[name])
+        return results
+    # fork where it exists: the workers inherit the loaded notes and modules for free.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {pool.submit(run_one, notes, name, out, resolved[name]): name for name in names}
+        for future in as_completed(futures):
+            name = futures[future]
+            try:
+                results[name] = future.result()
+            except BrokenProcessPool as exc:  # the worker died (killed, out of memory)
+                results[name] = Outcome(name, None, f"the build process died: {exc}")
+            if on_done:
+                on_done(results[name])
+    return results
+
+
+def run_one(notes: Notes, name: str, out: Path, values: dict[str, Any]) -> Outcome:
+    start = time.perf_counter()
     try:
         exporter = registry.get(name)()
         path = exporter.export(notes, out, values)
@@ -85,4 +179,4 @@ def run_one(notes: Notes, name: str, out: Path, values: dict) -> Outcome:
         return Outcome(name, None, exc.render(), source_problem=True)
     except Exception as exc:  # one broken exporter must not stop the others
         return Outcome(name, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-    return Outcome(name, Path(path))
+    return Outcome(name, Path(path), seconds=time.perf_counter() - start)

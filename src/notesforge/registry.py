@@ -47,3 +47,10 @@ def get(name: str) -> type[Exporter]:
 def refresh() -> None:
     """Forget discovered entry points (after installing a plugin at run time)."""
     _entry_points.cache_clear()
+
+
+def version(name: str) -> str:
+    """The version of the package that provides exporter `name` (part of the build-cache key)."""
+    ep = _entry_points().get(name)
+    dist = getattr(ep, "dist", None) if ep else None
+    return getattr(dist, "version", None) or "0"
