@@ -1,0 +1,369 @@
+"""The Anki exporter: one `.apkg` per notes file, with notes that update in place.
+
+The cards themselves come from `notesforge.cards.generate`; this module owns
+their presentation: the note types (fixed ids, templates, CSS), the fields'
+HTML, the decks and tags, and the identities that let a re-import update
+the notes a student already has:
+
+- a note's GUID is `genanki.guid_for(card.key)`, never its text;
+- every note, card and note type is stamped with `notes.source.epoch`, so an
+  unchanged source gives the same bytes and an edited one (newer epoch) is
+  taken by Anki's "update if newer" import.
+
+genanki is imported inside `export()` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..cards import Card, generate
+from ..diagnostics import Diagnostic, NotesError
+from ..inline import clozes, plain, render
+from ..model import Cloze, Notes, Section
+from .base import Exporter, Option, atomic_path
+from .zipfix import normalise_zip
+
+# Every id below derives from this namespace, never from a random number or the clock.
+NAMESPACE = "notesforge/anki"
+
+# --- text to field HTML ------------------------------------------------------
+
+# Anki reads its own syntax in field text after HTML escaping: `[sound:x]` plays, `[latex]`
+# typesets, `{{c1::x}}` makes a deletion, `[anki:tts]` speaks. Writing the brackets and braces
+# as character references keeps them out of Anki's parsers; the browser still shows them.
+_ANKI_SYNTAX = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;"})
+# MathJax reads `\(` and `\[` in the rendered page; a word joiner after the backslash breaks that.
+_MATHJAX = re.compile(r"\\(?=[()\[\]])")
+WORD_JOINER = "\u2060"
+
+
+def field_text(value: str) -> str:
+    """Plain text as Anki field HTML that shows literally and triggers nothing."""
+    return html.escape(_MATHJAX.sub("\\\\" + WORD_JOINER, value)).translate(_ANKI_SYNTAX)
+
+
+def _cloze_text(value: str) -> str:
+    # Inside `{{c1::answer::hint}}` a `::` would start the hint: write colons as references too.
+    return field_text(value).replace(":", "&#58;")
+
+
+class FieldHtml:
+    """`InlineRenderer` for Anki fields: escaped text, `<i>`/`<b>`, and (when asked) cloze deletions."""
+
+    def __init__(self, deletions: bool = False):
+        self.deletions = deletions
+
+    def text(self, value: str) -> str:
+        return field_text(value)
+
+    def emphasis(self, inner: str) -> str:
+        return f"<i>{inner}</i>"
+
+    def strong(self, inner: str) -> str:
+        return f"<b>{inner}</b>"
+
+    def cloze(self, cloze: Cloze) -> str:
+        if not self.deletions:
+            return self.strong(field_text(cloze.answer))
+        hint = f"::{_cloze_text(cloze.hint)}" if cloze.hint else ""
+        return f"{{{{c{cloze.number}::{_cloze_text(cloze.answer)}{hint}}}}}"
+
+
+HTML = FieldHtml()
+CLOZE_HTML = FieldHtml(deletions=True)
+
+# --- note types --------------------------------------------------------------
+
+CSS = """\
+.card {
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
+  font-size: 1.25rem;
+  line-height: 1.45;
+  text-align: left;
+  color: #1f2328;
+  background-color: #fcfcfa;
+}
+.nf {
+  max-width: 38em;
+  margin: 0 auto;
+  padding: 0 0.75em;
+  overflow-wrap: break-word;
+}
+.nf-context {
+  font-size: 0.7em;
+  letter-spacing: 0.02em;
+  color: #5f6b76;
+  margin: 0 0 0.8em;
+}
+.nf-prompt {
+  font-size: 0.85em;
+  font-style: italic;
+  color: #2f5f8f;
+  margin: 0 0 0.4em;
+}
+.nf-back, .nf-extra {
+  margin-top: 0.2em;
+}
+.nf-extra {
+  font-size: 0.9em;
+  color: #434b53;
+}
+hr#answer {
+  border: 0;
+  border-top: 1px solid #d0d4d9;
+  margin: 0.9em 0;
+}
+.cloze {
+  font-weight: bold;
+  color: #0b57d0;
+}
+.card.nightMode, .card.night_mode, .nightMode .card, .night_mode .card {
+  color: #e3e6e8;
+  background-color: #1e1f22;
+}
+.nightMode .nf-context, .night_mode .nf-context { color: #9aa5b1; }
+.nightMode .nf-prompt, .night_mode .nf-prompt { color: #8fb8e6; }
+.nightMode .nf-extra, .night_mode .nf-extra { color: #c3c8cd; }
+.nightMode hr#answer, .night_mode hr#answer { border-top-color: #454a50; }
+.nightMode .cloze, .night_mode .cloze { color: #7cacf8; }
+@media (max-width: 30em) {
+  .card { font-size: 1.1rem; }
+  .nf { padding: 0 0.25em; }
+}
+"""
+
+
+# Templates: the section (context) small at the top, the prompt, then the asked field.
+_HEAD = (
+    '{{#Context}}<div class="nf-context">{{Context}}</div>{{/Context}}'
+    '{{#PROMPT}}<div class="nf-prompt">{{PROMPT}}</div>{{/PROMPT}}'
+)
+# Wrapped in the asked field's section: an empty field renders nothing, so Anki (and
+# genanki's `req`) make no card from it instead of a card showing only the context.
+_QUESTION = '{{#ASKED}}<div class="nf">' + _HEAD + '<div class="nf-front">{{ASKED}}</div></div>{{/ASKED}}'
+_ANSWER = '{{FrontSide}}\n<div class="nf"><hr id="answer"><div class="nf-back">{{SHOWN}}</div></div>'
+_CLOZE_SIDE = '<div class="nf">' + _HEAD.replace("PROMPT", "Prompt") + '<div class="nf-front">{{cloze:Text}}</div>'
+_EXTRA = '{{#Extra}}<hr id="answer"><div class="nf-extra">{{Extra}}</div>{{/Extra}}'
+
+
+def _template(name: str, asked: str, prompt: str, shown: str) -> tuple[str, str, str]:
+    question = _QUESTION.replace("ASKED", asked).replace("PROMPT", prompt)
+    return name, question, _ANSWER.replace("SHOWN", shown)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteType:
+    key: str  # part of the id's namespace: renaming a field needs a new key (and a new note type)
+    name: str
+    fields: tuple[str, ...]
+    templates: tuple[tuple[str, str, str], ...]  # (name, question, answer)
+    cloze: bool = False
+
+    @property
+    def id(self) -> int:
+        return stable_id("notetype", self.key)
+
+
+BASIC = NoteType(
+    "basic-v1",
+    "notesforge Basic",
+    ("Front", "Back", "Context", "Prompt"),
+    (_template("Card 1", "Front", "Prompt", "Back"),),
+)
+REVERSED = NoteType(
+    "reversed-v1",
+    "notesforge Basic (and reversed card)",
+    ("Front", "Back", "Context", "Prompt", "ReversePrompt"),
+    (
+        _template("Card 1", "Front", "Prompt", "Back"),
+        _template("Card 2", "Back", "ReversePrompt", "Front"),
+    ),
+)
+CLOZE = NoteType(
+    "cloze-v1",
+    "notesforge Cloze",
+    ("Text", "Extra", "Context", "Prompt"),
+    (("Cloze", _CLOZE_SIDE + "</div>", _CLOZE_SIDE + _EXTRA + "</div>"),),
+    cloze=True,
+)
+NOTE_TYPES = (BASIC, REVERSED, CLOZE)
+
+
+def stable_id(*parts: str) -> int:
+    """A 31-bit id (genanki's recommended range) derived from `parts` under our namespace."""
+    digest = hashlib.sha256("/".join((NAMESPACE, *parts)).encode("utf-8")).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+# --- notes and decks -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiNote:
+    """One note as it goes into the package (also what the tests compare against)."""
+
+    card: Card
+    type: NoteType
+    fields: tuple[str, ...]
+    deck: tuple[str, ...]  # section ids from the top
+    tags: tuple[str, ...]
+
+
+def section_paths(notes: Notes) -> dict[str, tuple[Section, ...]]:
+    """Section id -> the sections from the top down to it."""
+    paths: dict[str, tuple[Section, ...]] = {}
+
+    def visit(section: Section, above: tuple[Section, ...]) -> None:
+        paths[section.id] = (*above, section)
+        for sub in section.sections:
+            visit(sub, paths[section.id])
+
+    for top in notes.sections:
+        visit(top, ())
+    return paths
+
+
+def build_notes(notes: Notes) -> list[AnkiNote]:
+    """Every card of the notes as an Anki note; raise `NotesError` for cards Anki could not show."""
+    paths = section_paths(notes)
+    out: list[AnkiNote] = []
+    problems: list[Diagnostic] = []
+    first: dict[tuple[int, str], Card] = {}
+    for card in generate(notes):
+        problem = _card_problem(card)
+        if problem:
+            problems.append(Diagnostic(card.loc, problem))
+            continue
+        note = _note(notes, card, tuple(s.id for s in paths[card.section.id]))
+        seen = first.setdefault((note.type.id, note.fields[0]), card)
+        if seen is not card:
+            problems.append(
+                Diagnostic(card.loc, f"this card has the same front as the card at line {seen.loc.line}; reword one")
+            )
+        out.append(note)
+    if problems:
+        raise NotesError(problems)
+    return out
+
+
+def _card_problem(card: Card) -> str | None:
+    if card.is_cloze and not clozes(card.front):
+        return "a cloze card needs at least one cloze mark [[answer]]; without one Anki would make no card"
+    if not plain(card.front).strip():
+        return "this card has an empty front"
+    if not card.is_cloze and not plain(card.back).strip():
+        return "this card has an empty answer"
+    return None
+
+
+def _note(notes: Notes, card: Card, section_ids: tuple[str, ...]) -> AnkiNote:
+    context = render(card.section.title, HTML)
+    if card.is_cloze:
+        kind = CLOZE
+        fields: tuple[str, ...] = (render(card.front, CLOZE_HTML), render(card.back, HTML), context)
+        fields += (field_text(card.prompt),)
+    else:
+        kind = REVERSED if card.reverse else BASIC
+        fields = (render(card.front, HTML), render(card.back, HTML), context, field_text(card.prompt))
+        if card.reverse:
+            fields += (field_text(card.reverse_prompt),)
+    tag = "::".join((notes.meta.id, *section_ids))
+    return AnkiNote(card, kind, fields, section_ids, (tag,))
+
+
+def deck_names(notes: Notes, root: str) -> dict[tuple[str, ...], str]:
+    """Deck name of the notes (key `()`) and of every section (key: its section ids from the top)."""
+    base = "::".join(part.strip() for part in root.split("::") if part.strip()) or _deck_part(notes.meta.title, "")
+    names = {(): base or notes.meta.id}
+    for path in section_paths(notes).values():
+        ids = tuple(s.id for s in path)
+        names[ids] = names[ids[:-1]] + "::" + _deck_part(plain(path[-1].title), path[-1].id)
+    return names
+
+
+def _deck_part(title: str, fallback: str) -> str:
+    # `::` separates deck levels and control characters have no place in a name.
+    cleaned = re.sub(r"[\x00-\x1f\x7f]+", " ", title).replace("::", ": ")
+    return " ".join(cleaned.split()) or fallback
+
+
+# --- the exporter --------------------------------------------------------------
+
+
+class AnkiExporter(Exporter):
+    name: ClassVar[str] = "anki"
+    description: ClassVar[str] = "Anki deck (.apkg): a subdeck per section, notes that update in place on re-import"
+    suffix: ClassVar[str] = ".apkg"
+    options: ClassVar[tuple[Option, ...]] = (
+        Option("deck", str, "", "deck name (default: the notes title); '::' nests it under a parent deck"),
+    )
+
+    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+        anki_notes = build_notes(notes)
+        target = self.output_path(notes, out_dir)
+        with tempfile.TemporaryDirectory(prefix="notesforge-anki-") as work, atomic_path(target) as tmp:
+            raw = Path(work) / "deck.apkg"
+            write_package(notes, anki_notes, deck_names(notes, settings.get("deck") or ""), raw)
+            normalise_zip(raw, tmp, first=("collection.anki2",), epoch=notes.source.epoch)
+        return target
+
+
+def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple[str, ...], str], path: Path) -> None:
+    """Write the package; every time in it is `notes.source.epoch`."""
+    import genanki
+
+    models = {t.id: _genanki_model(genanki, t) for t in NOTE_TYPES}
+    decks = {ids: genanki.Deck(stable_id("deck", notes.meta.id, *ids), name) for ids, name in names.items()}
+    decks[()].description = _description(notes)
+    used = {()} | {note.deck[:n] for note in anki_notes for n in range(1, len(note.deck) + 1)}
+    for due, note in enumerate(anki_notes):
+        decks[note.deck].add_note(
+            genanki.Note(
+                model=models[note.type.id],
+                fields=list(note.fields),
+                tags=list(note.tags),
+                guid=genanki.guid_for(note.card.key),
+                due=due,
+            )
+        )
+    epoch = notes.source.epoch
+    db = path.with_suffix(".anki2")
+    conn = sqlite3.connect(db)
+    try:
+        # Note and card ids count up from the epoch in milliseconds, as genanki's own writer does.
+        genanki.Package([d for ids, d in decks.items() if ids in used]).write_to_db(
+            conn.cursor(), epoch, itertools.count(max(epoch, 1) * 1000)
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    with zipfile.ZipFile(path, "w") as out:
+        out.write(db, "collection.anki2")
+        out.writestr("media", "{}")  # the notes format has no images yet
+
+
+def _genanki_model(genanki: Any, kind: NoteType) -> Any:
+    return genanki.Model(
+        kind.id,
+        kind.name,
+        fields=[{"name": name} for name in kind.fields],
+        templates=[{"name": name, "qfmt": q, "afmt": a} for name, q, a in kind.templates],
+        css=CSS,
+        model_type=genanki.Model.CLOZE if kind.cloze else genanki.Model.FRONT_BACK,
+    )
+
+
+def _description(notes: Notes) -> str:
+    meta = notes.meta
+    return "<br>".join(field_text(part) for part in (meta.subtitle, meta.course, meta.author) if part)

@@ -1,0 +1,407 @@
+"""The Anki exporter, checked against the real Anki backend (the `anki` package from PyPI)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import statistics
+import subprocess
+import sys
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import notesforge
+from notesforge.cards import generate
+from notesforge.exporters import anki as exporter
+from notesforge.inline import plain
+from notesforge.model import BulletList, ClozeCard, Notes, Text
+
+collection = pytest.importorskip("anki.collection")
+
+SEED = Path(__file__).resolve().parents[1] / "source" / "notes.toml"
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile.toml"
+EPOCH = 1700000000  # as fixed by conftest's autouse fixture
+
+ACTIVE_CLOZE = re.compile(r'<span class="cloze"[^>]*>(.*?)</span>', re.S)
+CLOZE_MARK = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+class _Html(HTMLParser):
+    """The elements, attributes and text of an HTML fragment, as a browser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        self._skip += tag == "style"
+        self._break(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag == "style" and self._skip > 0
+        self._break(tag)
+
+    def _break(self, tag: str) -> None:
+        if tag in ("div", "hr", "br"):
+            self.text.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse_html(fragment: str) -> _Html:
+    parser = _Html()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+def text_of(fragment: str) -> str:
+    """Visible text of field or card HTML, whitespace collapsed, word joiners dropped."""
+    return " ".join("".join(parse_html(fragment).text).replace(exporter.WORD_JOINER, "").split())
+
+
+def fill_clozes(field: str) -> str:
+    return CLOZE_MARK.sub(lambda m: m.group(2), field)
+
+
+def open_collection(path: Path):
+    path.mkdir(parents=True, exist_ok=True)
+    return collection.Collection(str(path / "collection.anki2"))
+
+
+def import_deck(col, apkg: Path):
+    """Import with the options Anki's import dialog starts with (update notes and note types if newer)."""
+    request = collection.ImportAnkiPackageRequest(
+        package_path=str(apkg), options=collection.ImportAnkiPackageOptions(with_scheduling=False)
+    )
+    return col.import_anki_package(request).log
+
+
+def cards_of(col):
+    return [col.get_card(cid) for cid in col.find_cards("")]
+
+
+def our_notetypes(col) -> list[str]:
+    return sorted(m["name"] for m in col.models.all() if m["name"].startswith("notesforge"))
+
+
+def expected_card_count(notes: Notes) -> int:
+    return sum(len(card.questions()) for card in generate(notes))
+
+
+@pytest.fixture
+def seed_deck(seed_notes: Notes, build_format) -> Path:
+    return build_format(seed_notes, "anki")
+
+
+@pytest.fixture
+def seed_col(seed_deck: Path, tmp_path: Path):
+    col = open_collection(tmp_path / "anki")
+    log = import_deck(col, seed_deck)
+    assert len(log.new) == col.note_count()
+    yield col
+    col.close()
+
+
+# --- the seed deck in real Anki ------------------------------------------------------
+
+
+def test_seed_deck_imports_with_subdecks_tags_and_no_empty_cards(seed_notes: Notes, seed_col) -> None:
+    col = seed_col
+    cards = list(generate(seed_notes))
+    assert col.note_count() == len(cards) == 137
+    assert col.card_count() == expected_card_count(seed_notes) == 212
+    assert col.get_empty_cards().notes == []
+    # Every note has a card.
+    assert col.db.scalar("select count() from notes where id not in (select nid from cards)") == 0
+
+    title = seed_notes.meta.title
+    decks = {d.name for d in col.decks.all_names_and_ids()}
+    sections = [plain(s.title) for s in seed_notes.walk()]
+    assert decks - {"Default"} == {title} | {f"{title}::{s}" for s in sections}
+    for section in seed_notes.walk():
+        found = col.find_cards(f'"deck:{title}::{plain(section.title)}" -"deck:{title}::*::*"')
+        assert len(found) == sum(len(c.questions()) for c in cards if c.section is section)
+
+    tags = set(col.tags.all())
+    assert tags == {f"{seed_notes.meta.id}::{s.id}" for s in seed_notes.walk()}
+    assert our_notetypes(col) == ["notesforge Basic", "notesforge Basic (and reversed card)", "notesforge Cloze"]
+
+
+def test_generated_cards_from_table_dates_and_terms(seed_col) -> None:
+    col = seed_col
+
+    def only(query: str):
+        [nid] = col.find_notes(query)
+        return col.get_note(nid)
+
+    point = only('"Front:He led the <b>Red Army</b> to victory in the <b>Civil War</b>."')
+    assert point.note_type()["name"] == "notesforge Basic"
+    assert point["Back"] == "Factors in favour of Trotsky"
+    [card] = point.cards()
+    assert "Which column: Factors in favour of Stalin or Factors in favour of Trotsky?" in card.question()
+    assert text_of(card.answer()).endswith("Factors in favour of Trotsky")
+
+    event = only('"Front:Lenin dies after a series of strokes"')
+    assert event["Back"] == "January 1924"
+    when, what = sorted(event.cards(), key=lambda c: c.ord)
+    assert "When?" in text_of(when.question()) and "January 1924" not in text_of(when.question())
+    assert text_of(what.question()) == "Key dates What happened? January 1924"
+    assert text_of(what.answer()).endswith("Lenin dies after a series of strokes")
+
+    term = only('"Front:Kulaks"')
+    assert term["Back"].startswith("Peasants supposed to have grown better off under NEP")
+    define, which = sorted(term.cards(), key=lambda c: c.ord)
+    assert text_of(define.question()) == "Key terms Define the term. Kulaks"
+    assert text_of(which.question()).startswith("Key terms Which key term is this? Peasants supposed")
+
+    by_kind = Counter(str(c.kind) for c in generate(notesforge.load(SEED)))
+    assert len(col.find_notes('"note:notesforge Cloze"')) == by_kind["cloze"]
+    assert len(col.find_notes('"note:notesforge Basic (and reversed card)"')) == by_kind["event"] + by_kind["term"] + 2
+    assert by_kind["table"] == 8 and by_kind["event"] == 7 and by_kind["term"] == 18
+
+
+def test_cloze_cards_render_their_blanks(seed_col) -> None:
+    col = seed_col
+    clozes = [c for c in cards_of(col) if c.note_type()["type"] == 1]
+    assert len(clozes) == sum(len(set(CLOZE_MARK.findall(col.get_note(n)["Text"]))) for n in col.find_notes("Text:_*"))
+    for card in clozes:
+        marks = [m for m in CLOZE_MARK.finditer(card.note()["Text"]) if int(m.group(1)) == card.ord + 1]
+        assert marks, card.note()["Text"]
+        # The asked deletion is a blank (or its hint) on the question and its answer on the back.
+        blanks = ACTIVE_CLOZE.findall(card.question())
+        shown = ACTIVE_CLOZE.findall(card.answer())
+        assert [text_of(b) for b in blanks] == [f"[{m.group(3)}]" if m.group(3) else "[...]" for m in marks]
+        assert [text_of(a) for a in shown] == [text_of(m.group(2)) for m in marks]
+        assert all(text_of(m.group(2)) not in blanks[0] for m in marks)
+    hinted = col.get_note(col.find_notes('"Text:*at the age of*"')[0])
+    assert "{{c3::53::age}}" in hinted["Text"]
+
+
+def test_every_bullet_is_asked_and_answers_are_short(seed_notes: Notes, seed_col) -> None:
+    col = seed_col
+    notes = [col.get_note(nid) for nid in col.find_notes("")]
+    cloze_texts = {text_of(fill_clozes(n["Text"])) for n in notes if "Text" in n}
+    bullets = [b for s in seed_notes.walk() for blk in s.blocks if isinstance(blk, BulletList) for b in blk.items]
+    assert len(bullets) == 41
+    for bullet in bullets:
+        assert " ".join(plain(bullet.text).split()) in cloze_texts
+
+    answers = []
+    deletions = []
+    for card in cards_of(col):
+        note = card.note()
+        if "Text" in note:
+            deletions += [
+                text_of(m.group(2)) for m in CLOZE_MARK.finditer(note["Text"]) if int(m.group(1)) == card.ord + 1
+            ]
+        else:
+            answers.append(text_of(note["Back" if card.ord == 0 else "Front"]))
+    median_answer = statistics.median(len(a.split()) for a in answers)
+    median_deletion = statistics.median(len(d.split()) for d in deletions)
+    assert median_answer <= 8, median_answer
+    assert median_deletion <= 6, median_deletion
+    assert all(answers) and all(deletions)
+
+
+# --- identity and updates ----------------------------------------------------
+
+
+def test_rebuild_is_byte_identical(seed_notes: Notes, tmp_path: Path) -> None:
+    first = notesforge.build(seed_notes, ["anki"], tmp_path / "a")[0].path
+    again = notesforge.build(notesforge.load(SEED), ["anki"], tmp_path / "b")[0].path
+    assert first is not None and again is not None
+    assert first.name == "stalin-ussr-1924-41.apkg"
+    assert first.read_bytes() == again.read_bytes()
+    # The same, rebuilt over the existing file.
+    assert notesforge.build(seed_notes, ["anki"], tmp_path / "a")[0].path.read_bytes() == again.read_bytes()
+
+
+def test_ids_are_fixed_and_guids_come_from_card_keys(seed_notes: Notes, seed_col) -> None:
+    import genanki
+
+    # Changing these ids would give every student a second copy of each note type.
+    assert [t.id for t in exporter.NOTE_TYPES] == [1133369920, 1142009470, 1269647719]
+    assert {m["id"] for m in seed_col.models.all() if m["name"].startswith("notesforge")} == {
+        t.id for t in exporter.NOTE_TYPES
+    }
+    guids = {seed_col.get_note(nid).guid for nid in seed_col.find_notes("")}
+    assert guids == {genanki.guid_for(card.key) for card in generate(seed_notes)}
+
+
+def test_edited_source_reimports_as_update_keeping_review_history(
+    seed_col, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    col = seed_col
+    notes_before, cards_before = col.note_count(), col.card_count()
+    [cid] = col.find_cards('"Front:When did Lenin die?"')
+    card = col.get_card(cid)
+    card.start_timer()
+    col.sched.answerCard(card, 4)  # "Easy": graduates at once, so it has an interval
+    reviewed = col.get_card(cid)
+    assert reviewed.ivl > 0 and reviewed.type == 2
+    history = col.db.all("select id, cid, ease, ivl from revlog")
+    assert [row[1] for row in history] == [cid]
+
+    # Re-importing the unchanged deck changes nothing.
+    log = import_deck(col, notesforge.build(notesforge.load(SEED), ["anki"], tmp_path / "same")[0].path)
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, notes_before)
+
+    edited = tmp_path / "notes.toml"
+    old = '{ q = "When did Lenin die?", a = "January 1924" }'
+    assert old in SEED.read_text(encoding="utf-8")
+    edited.write_text(
+        SEED.read_text(encoding="utf-8").replace(old, '{ q = "When did Lenin die?", a = "On 21 January 1924" }'),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 1000))
+    [outcome] = notesforge.build(notesforge.load(edited), ["anki"], tmp_path / "edited")
+    assert outcome.ok and outcome.path is not None
+    log = import_deck(col, outcome.path)
+
+    assert len(log.new) == 0 and len(log.conflicting) == 0
+    assert len(log.updated) == notes_before
+    assert (col.note_count(), col.card_count()) == (notes_before, cards_before)
+    after = col.get_card(cid)
+    assert after.note()["Back"] == "On 21 January 1924"
+    assert (after.type, after.queue, after.due, after.ivl) == (
+        reviewed.type,
+        reviewed.queue,
+        reviewed.due,
+        reviewed.ivl,
+    )
+    assert col.db.all("select id, cid, ease, ivl from revlog") == history
+    assert our_notetypes(col) == ["notesforge Basic", "notesforge Basic (and reversed card)", "notesforge Cloze"]
+    assert col.get_note(after.nid).mod == EPOCH + 1000
+
+
+# --- text stays text -------------------------------------------------------------
+
+
+LITERALS = [
+    "<script>alert(2)</script>",
+    "[sound:x.mp3]",
+    "<img src=x onerror=alert(1)>",
+    "{{c1::fake}}",
+    "Template {{Front}} and {{#Tags}} stay text",
+    "[sound:z.mp3]",
+    "[latex]\\frac{1}{2}[/latex]",
+    "No: [sound:a.mp3]",
+    "{{c9::x}}",
+    "R&D",
+    "<h1>Heading</h1> & [latex]x^2[/latex]",
+    "Event with <i>tags</i> & ampersand",
+    "Right & {{Back}}",
+]
+
+
+def test_hostile_text_builds_imports_and_stays_inert(hostile_notes: Notes, build_format, tmp_path: Path) -> None:
+    apkg = build_format(hostile_notes, "anki")
+    col = open_collection(tmp_path / "hostile")
+    try:
+        import_deck(col, apkg)
+        assert col.note_count() == len(list(generate(hostile_notes)))
+        assert col.card_count() == expected_card_count(hostile_notes)
+        assert col.get_empty_cards().notes == []
+        shown = []
+        for card in cards_of(col):
+            for side, rendered in (("question", card.question()), ("answer", card.answer())):
+                assert card.question_av_tags() == [] and card.answer_av_tags() == []
+                for tag, attrs in parse_html(rendered).tags:
+                    assert tag in {"style", "div", "span", "b", "i", "hr"}, (side, tag, rendered)
+                    assert not any(name.startswith("on") for name, _ in attrs)
+                for syntax in ("[sound:", "[latex]", "{{", "[anki:"):
+                    assert syntax not in rendered
+                shown.append(text_of(rendered))
+        visible = "\n".join(shown)
+        for literal in LITERALS:
+            assert literal in visible, literal
+        # The cloze whose answer looks like `{{c9::x}}` makes two deletions (c1, c2), not a c9.
+        [nid] = col.find_notes('"Text:*tricky*"')
+        assert sorted(c.ord for c in col.get_note(nid).cards()) == [0, 1]
+        assert col.media.check().missing == [] and list((tmp_path / "hostile").glob("*.media/*")) == []
+    finally:
+        col.close()
+
+
+def test_field_text_neutralises_anki_syntax() -> None:
+    field = exporter.field_text("a <b> & [sound:x.mp3] {{c1::y}} [latex]z[/latex] \\(m\\)")
+    assert "<b>" not in field and "[" not in field and "{" not in field
+    assert field.startswith("a &lt;b&gt; &amp; &#91;sound:x.mp3&#93; &#123;&#123;c1::y&#125;&#125;")
+    assert "\\" + exporter.WORD_JOINER + "(" in field
+    # Inside a deletion `::` and `}}` would end the answer: written as references.
+    renderer = exporter.FieldHtml(deletions=True)
+    mark = renderer.cloze(notesforge.model.Cloze("a::b}}", "c::d", 2))
+    assert mark == "{{c2::a&#58;&#58;b&#125;&#125;::c&#58;&#58;d}}"
+
+
+# --- source errors, settings, structure ---------------------------------------------
+
+
+def test_cloze_without_mark_is_a_located_error(seed_notes: Notes, tmp_path: Path) -> None:
+    def unmark(block):
+        if hasattr(block, "cards"):
+            items = tuple(
+                dataclasses.replace(c, text=(Text("no marks here"),)) if isinstance(c, ClozeCard) else c
+                for c in block.cards
+            )
+            return dataclasses.replace(block, cards=items)
+        return block
+
+    section = seed_notes.sections[1]
+    broken = dataclasses.replace(section, blocks=tuple(unmark(b) for b in section.blocks))
+    notes = dataclasses.replace(seed_notes, sections=(seed_notes.sections[0], broken, *seed_notes.sections[2:]))
+    [outcome] = notesforge.build(notes, ["anki"], tmp_path)
+    assert not outcome.ok and outcome.source_problem
+    line = (
+        SEED.read_text(encoding="utf-8")
+        .splitlines()
+        .index(next(x for x in SEED.read_text(encoding="utf-8").splitlines() if "power-bases-1924" in x))
+    )
+    assert f"notes.toml:{line + 1}:" in outcome.error and "cloze mark" in outcome.error
+    assert not (tmp_path / "stalin-ussr-1924-41.apkg").exists()
+
+
+def test_two_notes_with_one_front_are_an_error(seed_notes: Notes, tmp_path: Path) -> None:
+    first = seed_notes.sections[0]
+    notes = dataclasses.replace(seed_notes, sections=(first, first))
+    with pytest.raises(notesforge.NotesError, match="same front"):
+        exporter.build_notes(notes)
+
+
+def test_deck_setting_names_the_deck(seed_notes: Notes, build_format, tmp_path: Path) -> None:
+    apkg = build_format(seed_notes, "anki", deck="History ::Stalin")
+    col = open_collection(tmp_path / "named")
+    try:
+        import_deck(col, apkg)
+        names = {d.name for d in col.decks.all_names_and_ids()}
+        assert "History::Stalin::Key dates" in names and "History" in names
+        assert not any(n.startswith(seed_notes.meta.title) for n in names)
+    finally:
+        col.close()
+    hostile = exporter.deck_names(notesforge.load(HOSTILE), "")
+    assert hostile[()] == "R&D <script>alert(1)</script> & {{c1: x}}"
+    assert all(name.count("::") == len(ids) for ids, name in hostile.items())
+
+
+def test_css_suits_night_mode_and_phones() -> None:
+    css = exporter.CSS
+    assert ".card" in css and "sans-serif" in css and "max-width" in css
+    assert ".nightMode" in css and ".night_mode" in css
+    assert all(int(px) <= 1 for px in re.findall(r"(\d+)px", css))  # hairlines only, no fixed widths
+
+
+def test_listing_formats_does_not_import_genanki() -> None:
+    code = "import sys, notesforge.exporters.anki; assert 'genanki' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
