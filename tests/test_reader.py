@@ -162,3 +162,27 @@ def test_nodes_carry_their_source_lines(seed_notes: notesforge.Notes) -> None:
             if isinstance(block, BulletList):
                 for bullet in block.items:
                     assert inline.unparse(bullet.text)[:20] in lines[bullet.loc.line - 1].replace("\\\\", "\\")
+
+
+def test_a_huge_source_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from notesforge.reader import MAX_SOURCE_BYTES
+
+    huge = tmp_path / "huge.toml"
+    with huge.open("wb") as handle:  # sparse: 100 MB on paper, nothing on disk
+        handle.truncate(100 * 1024 * 1024)
+    with pytest.raises(NotesError) as caught:
+        notesforge.load(huge)
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.headline() == (
+        f"{huge}: error: the file is 104,857,600 bytes; notes files are limited to {MAX_SOURCE_BYTES:,} bytes "
+        "(split the notes into several files)"
+    )
+
+
+def test_diagnostics_never_print_control_or_bidi_characters_raw(tmp_path: Path) -> None:
+    source = tmp_path / "bidi.toml"
+    source.write_text('[notes]\nid = "x"\ntitel = "\u202eevil\u202c"\n', encoding="utf-8")
+    with pytest.raises(NotesError) as caught:
+        notesforge.load(source)
+    rendered = caught.value.render()
+    assert "\u202e" not in rendered and "\\u202e" in rendered

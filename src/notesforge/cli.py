@@ -39,6 +39,13 @@ def _load(source: str):
         raise InputError(exc.render()) from None
 
 
+def _source_text(source: str) -> str | None:
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _version() -> str:
     from . import __version__
 
@@ -120,7 +127,7 @@ def _run_build(
 ) -> int:
     """One build as the command line runs it; returns the exit status."""
     from . import pipeline
-    from .diagnostics import NotesError
+    from .diagnostics import NotesError, render_all
     from .progress import Progress
 
     progress = Progress(len(names), enabled=not quiet and sys.stderr.isatty())
@@ -134,6 +141,9 @@ def _run_build(
         return 2
     progress.close()
     failed = [o for o in outcomes if not o.ok]
+    warnings = sorted({w for o in outcomes for w in o.warnings}, key=lambda w: (w.loc.line, w.loc.col, w.message))
+    if warnings:
+        click.echo(render_all(warnings, _source_text(source)), err=True)
     for outcome in outcomes:
         if not outcome.ok:
             click.echo(f"{outcome.format}: failed: {outcome.error}", err=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import registry, settings
-from .diagnostics import NotesError
+from .diagnostics import Diagnostic, NotesError
 from .exporters.base import remove_stale_temporaries
 from .model import Notes
 
@@ -32,6 +32,7 @@ class Outcome:
     source_problem: bool = False  # the exporter found a located problem in the notes
     cached: bool = False  # up to date: nothing was rebuilt
     seconds: float = 0.0
+    warnings: tuple[Diagnostic, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -172,6 +173,7 @@ def _run_all(
 
 def run_one(notes: Notes, name: str, out: Path, values: dict[str, Any]) -> Outcome:
     start = time.perf_counter()
+    exporter = None
     try:
         exporter = registry.get(name)()
         path = exporter.export(notes, out, values)
@@ -179,4 +181,5 @@ def run_one(notes: Notes, name: str, out: Path, values: dict[str, Any]) -> Outco
         return Outcome(name, None, exc.render(), source_problem=True)
     except Exception as exc:  # one broken exporter must not stop the others
         return Outcome(name, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-    return Outcome(name, Path(path), seconds=time.perf_counter() - start)
+    warnings = tuple(getattr(exporter, "warnings", ()))
+    return Outcome(name, Path(path), seconds=time.perf_counter() - start, warnings=warnings)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..model import Notes
+from ..diagnostics import Diagnostic
+from ..model import Location, Notes
 
 TEMP_PREFIX = ".notesforge-"
 TEMP_SUFFIX = ".part"
@@ -81,6 +82,13 @@ class Exporter:
     description: ClassVar[str]
     suffix: ClassVar[str]  # ".apkg", ".pdf", ".worksheet.pdf", ...
     options: ClassVar[tuple[Option, ...]] = ()
+
+    def __init__(self) -> None:
+        self.warnings: list[Diagnostic] = []
+
+    def warn(self, loc: Location, message: str) -> None:
+        """Report a problem that does not stop the build (shown to the user, located)."""
+        self.warnings.append(Diagnostic(loc, message, "warning"))
 
     def output_path(self, notes: Notes, out_dir: Path) -> Path:
         return Path(out_dir) / f"{notes.meta.id}{self.suffix}"

@@ -71,13 +71,20 @@ def loads(data: bytes | str, name: str = "<string>", epoch: int = 0) -> Notes:
             ],
             text,
         )
+    too_deep = _too_deep(text, name)
+    if too_deep:
+        raise NotesError([too_deep], text)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, col, message = _toml_error_position(exc, text)
         raise NotesError([Diagnostic(Location(name, line, col), f"TOML syntax: {message}")], text) from None
     except RecursionError:
-        raise NotesError([Diagnostic(Location(name, 1, 1), "arrays or tables are nested too deeply")], text) from None
+        deepest = max(text.find("[" * 64), text.find("{" * 64), 0)
+        line = text.count("\n", 0, deepest) + 1
+        col = deepest - (text.rfind("\n", 0, deepest) + 1) + 1
+        where = Location(name, line, col)
+        raise NotesError([Diagnostic(where, "arrays or inline tables are nested too deeply")], text) from None
     try:
         positions = Positions(text)
     except (IndexError, RecursionError):  # the scanner assumes valid TOML; never let it hide the real errors
@@ -107,6 +114,22 @@ def _decode(raw: bytes, name: str) -> str:
             ]
         ) from None
     return text.removeprefix("\ufeff")  # Windows editors add a byte-order mark
+
+
+MAX_KEY_DEPTH = 32  # dotted keys and [a.b.c] headers; deeper ones make TOML parsing quadratic
+_DOTTED = re.compile(
+    r"^[ \t]*\[{0,2}[ \t]*((?:[A-Za-z0-9_-]+[ \t]*\.[ \t]*){" + str(MAX_KEY_DEPTH) + ",})", re.MULTILINE
+)
+
+
+def _too_deep(text: str, name: str) -> Diagnostic | None:
+    match = _DOTTED.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    depth = match.group(1).count(".") + 1
+    message = f"keys are nested {depth} or more levels deep; at most {MAX_KEY_DEPTH} are allowed"
+    return Diagnostic(Location(name, line, 1), message)
 
 
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")

@@ -37,6 +37,9 @@ MAX_SECTION_DEPTH = 6  # headings h1..h6 in every format
 _SLUG = re.compile(SLUG_PATTERN)
 _LANGUAGE = re.compile(LANGUAGE_PATTERN)
 _YEAR = re.compile(r"\d{3,4}")
+# C0 controls but tab and newlines, DEL, C1 controls, and the non-characters U+FFFE/U+FFFF:
+# XML (EPUB), Anki's HTML fields and PDF text cannot carry them, and nobody can see them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -85,6 +88,8 @@ class Builder:
                 )
             elif field.kind in ("text", "plain") and not value.strip():
                 self.error((*path, key), f"'{key}' must not be empty", value=True)
+            elif field.kind == "plain" and self.control_characters(value, (*path, key)):
+                continue
             elif field.kind == "slug" and not _SLUG.match(value):
                 self.error(
                     (*path, key),
@@ -98,8 +103,18 @@ class Builder:
                 self.error(path, f"{what} is missing the required key '{key}'")
         return good
 
+    def control_characters(self, value: str, path: Path) -> bool:
+        """Report a control character in text (no format can show or store it); True if found."""
+        match = _CONTROL.search(value)
+        if match:
+            line, col = self.pos.value(path)
+            code = ord(match.group())
+            where = Location(self.name, line, col + 1 + match.start())
+            self.error(path, f"control character U+{code:04X} is not allowed in text; remove it", loc=where)
+        return match is not None
+
     def rich(self, value: str | None, path: Path, *, cloze: bool = False) -> Rich | None:
-        if value is None:
+        if value is None or self.control_characters(value, path):
             return None
         try:
             return inline.parse(value.strip(), allow_cloze=cloze)
