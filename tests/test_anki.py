@@ -12,14 +12,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from anki import collection  # the real Anki backend (test extra), not a mock
 
 import notesforge
 from notesforge.cards import generate
 from notesforge.exporters import anki as exporter
 from notesforge.inline import plain
 from notesforge.model import BulletList, ClozeCard, Notes, Text
-
-collection = pytest.importorskip("anki.collection")
 
 SEED = Path(__file__).resolve().parents[1] / "source" / "notes.toml"
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile.toml"
@@ -405,3 +404,54 @@ def test_css_suits_night_mode_and_phones() -> None:
 def test_listing_formats_does_not_import_genanki() -> None:
     code = "import sys, notesforge.exporters.anki; assert 'genanki' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+NESTED = """
+[notes]
+id = "nested"
+title = "Economy :: notes"
+language = "en"
+
+[[section]]
+id = "economy"
+title = "The *economy*"
+
+[[section.block]]
+type = "paragraph"
+text = "No cards here."
+
+[[section.section]]
+id = "collectivisation"
+title = "Collectivisation"
+
+[[section.section.block]]
+type = "bullets"
+items = ["Stalin attacked the [[Kulaks]]."]
+
+[[section.section]]
+id = "five-year-plans"
+title = "The Five-Year Plans"
+cards = false
+
+[[section.section.block]]
+type = "bullets"
+items = ["The plans were managed by [[GOSPLAN]]."]
+"""
+
+
+def test_subsections_nest_decks_tags_and_context(tmp_path: Path) -> None:
+    notes = notesforge.loads(NESTED, "nested.toml", epoch=EPOCH)
+    apkg = notesforge.build(notes, ["anki"], tmp_path / "out")[0].path
+    col = open_collection(tmp_path / "nested")
+    try:
+        import_deck(col, apkg)
+        [nid] = col.find_notes("")
+        note = col.get_note(nid)
+        assert note["Context"] == "The <i>economy</i> › Collectivisation"
+        assert note.tags == ["nested::economy::collectivisation"]
+        [card] = note.cards()
+        assert col.decks.name(card.did) == "Economy : notes::The economy::Collectivisation"
+        # No deck for the subsection without cards.
+        assert not any("Five-Year" in d.name for d in col.decks.all_names_and_ids())
+    finally:
+        col.close()

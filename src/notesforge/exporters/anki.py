@@ -245,7 +245,7 @@ def build_notes(notes: Notes) -> list[AnkiNote]:
         if problem:
             problems.append(Diagnostic(card.loc, problem))
             continue
-        note = _note(notes, card, tuple(s.id for s in paths[card.section.id]))
+        note = _note(notes, card, paths[card.section.id])
         seen = first.setdefault((note.type.id, note.fields[0]), card)
         if seen is not card:
             problems.append(
@@ -267,17 +267,15 @@ def _card_problem(card: Card) -> str | None:
     return None
 
 
-def _note(notes: Notes, card: Card, section_ids: tuple[str, ...]) -> AnkiNote:
-    context = render(card.section.title, HTML)
-    if card.is_cloze:
-        kind = CLOZE
-        fields: tuple[str, ...] = (render(card.front, CLOZE_HTML), render(card.back, HTML), context)
-        fields += (field_text(card.prompt),)
-    else:
-        kind = REVERSED if card.reverse else BASIC
-        fields = (render(card.front, HTML), render(card.back, HTML), context, field_text(card.prompt))
-        if card.reverse:
-            fields += (field_text(card.reverse_prompt),)
+def _note(notes: Notes, card: Card, path: tuple[Section, ...]) -> AnkiNote:
+    # The context: the section's title, after its parents' for a subsection.
+    context = " › ".join(render(section.title, HTML) for section in path)
+    section_ids = tuple(section.id for section in path)
+    kind = CLOZE if card.is_cloze else REVERSED if card.reverse else BASIC
+    front = render(card.front, CLOZE_HTML if card.is_cloze else HTML)
+    fields = (front, render(card.back, HTML), context, field_text(card.prompt))
+    if kind is REVERSED:
+        fields += (field_text(card.reverse_prompt),)
     tag = "::".join((notes.meta.id, *section_ids))
     return AnkiNote(card, kind, fields, section_ids, (tag,))
 
