@@ -1,0 +1,424 @@
+"""EPUB 3 booklet for phones and e-readers: `notesforge build --format epub` writes `ID.epub`.
+
+The booklet holds a title page, a contents page (EPUB 3 nav, plus an NCX for older readers)
+and one XHTML document per top-level section. Subsections go inside their top-level section's
+document. Each section document ends with a self-test: the questions of the section's cards,
+each linked to its answer as an EPUB 3 footnote with a link back.
+
+The XHTML is written here, escaped text and our own tags only, and handed to ebooklib as it is
+(ebooklib's own `EpubHtml` would re-parse it with an HTML parser). ebooklib writes the package
+document, the nav and the NCX; the zip is then rewritten with fixed dates and order, so the same
+notes give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from ..cards import Card, generate
+from ..inline import plain, render
+from ..model import (
+    BulletList,
+    CardList,
+    Cloze,
+    ComparisonTable,
+    Glossary,
+    Location,
+    Notes,
+    Paragraph,
+    Rich,
+    Section,
+    Timeline,
+)
+from .base import Exporter, atomic_path
+from .zipfix import normalise_zip
+
+# Identifiers are uuid5 names in this namespace: the same notes id, the same book for a reader.
+UUID_NAMESPACE = uuid.UUID("6f1d3c5e-2b7a-5c1e-9d4f-0a8b7e6c5d41")
+
+CSS_NAME = "style/booklet.css"
+TITLE_NAME = "title.xhtml"
+NAV_NAME = "nav.xhtml"
+# Lead-ins of the self-test's runs of questions that have no prompt of their own.
+OTHER_WAY = "The other way round: what is each of these?"
+FILL_IN = "Fill in the blank."
+
+# Characters XML 1.0 forbids (C0 controls but tab, LF, CR; surrogates; U+FFFE, U+FFFF), and the
+# C1 controls and DEL, which XHTML readers treat as errors. They carry no text: they are dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_ID = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def clean(text: str) -> str:
+    """`text` without the characters an XML document cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+def escape(text: str) -> str:
+    """`text` as XHTML character data or attribute value: every character shows literally."""
+    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def xml_id(prefix: str, slug: str) -> str:
+    """A valid XML id (letter first, NCName characters only) from a prefix and a slug."""
+    return prefix + _NOT_ID.sub("-", slug)
+
+
+def book_uuid(notes: Notes) -> str:
+    return f"urn:uuid:{uuid.uuid5(UUID_NAMESPACE, notes.meta.id)}"
+
+
+def modified(notes: Notes) -> _dt.datetime:
+    """`dcterms:modified`: the source's time (SOURCE_DATE_EPOCH or its mtime), never the clock."""
+    return _dt.datetime.fromtimestamp(notes.source.epoch, tz=_dt.UTC)
+
+
+class XhtmlRenderer:
+    """Inline markup as XHTML: emphasis, strong, cloze answers in bold."""
+
+    def text(self, value: str) -> str:
+        return escape(value)
+
+    def emphasis(self, inner: str) -> str:
+        return f"<em>{inner}</em>"
+
+    def strong(self, inner: str) -> str:
+        return f"<strong>{inner}</strong>"
+
+    def cloze(self, cloze: Cloze) -> str:
+        return f'<strong class="key">{escape(cloze.answer)}</strong>'
+
+
+_RENDERER = XhtmlRenderer()
+
+
+def rich(text: Rich) -> str:
+    return render(text, _RENDERER)
+
+
+def label(text: Rich | str, fallback: str) -> str:
+    """Plain text for a title, nav entry or metadata value; never empty (EPUBCheck rejects that)."""
+    value = " ".join(clean(text if isinstance(text, str) else plain(text)).split())
+    return value or fallback
+
+
+# --- documents -----------------------------------------------------------------
+
+
+def page(title: str, language: str, body: list[str]) -> bytes:
+    """A complete XHTML content document around `body` (lines of markup)."""
+    lang = escape(language)
+    head = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<!DOCTYPE html>",
+        f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
+        f'lang="{lang}" xml:lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8"/>',
+        f"<title>{escape(title)}</title>",
+        f'<link rel="stylesheet" type="text/css" href="{CSS_NAME}"/>',
+        "</head>",
+    ]
+    return "\n".join([*head, *body, "</html>", ""]).encode("utf-8")
+
+
+def title_page(notes: Notes) -> list[str]:
+    meta = notes.meta
+    lines = [
+        '<body epub:type="frontmatter">',
+        '<section class="titlepage" epub:type="titlepage">',
+        f'<h1 class="title">{escape(label(meta.title, meta.id))}</h1>',
+    ]
+    for css, value in (("subtitle", meta.subtitle), ("course", meta.course), ("author", meta.author)):
+        if value and clean(value).strip():
+            lines.append(f'<p class="{css}">{escape(value)}</p>')
+    if meta.date:
+        lines.append(f'<p class="date">{meta.date.isoformat()}</p>')
+    lines += [
+        '<p class="howto">Each section ends with a self-test: tap “Answer” to see an answer, '
+        "and “Back to question” to return.</p>",
+        "</section>",
+        "</body>",
+    ]
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One self-test question with its answer, as shown."""
+
+    turn: int  # 0: a card's first question; 1: its reverse or its second deletion; ...
+    prompt: str  # the lead-in of its run of questions; "" for plain questions
+    front: Rich
+    back: Rich
+    extra: Rich
+
+
+def self_test_questions(section: Section, cards: list[Card]) -> list[Asked]:
+    """The questions of the cards of `section` and its subsections, first questions first.
+
+    Basic, table, event and term cards are asked in each direction; of the cloze cards only the
+    explicit ones (written in a `cards` block) are asked, once per deletion: cloze bullets and
+    points would repeat the notes just above with blanks in them. A card's second question comes
+    after every first question, so that it does not sit next to its own answer.
+    """
+    inside = {id(s) for s in section.walk()}
+    explicit: set[Location] = {
+        c.loc for s in section.walk() for b in s.blocks if isinstance(b, CardList) for c in b.cards
+    }
+    asked: list[Asked] = []
+    for card in cards:
+        if id(card.section) not in inside or (card.is_cloze and card.loc not in explicit):
+            continue
+        extra = card.back if card.is_cloze else ()
+        for turn, q in enumerate(card.questions()):
+            prompt = q.prompt or (FILL_IN if card.is_cloze else OTHER_WAY if turn else "")
+            asked.append(Asked(turn, prompt, q.front, q.back, extra))
+    return sorted(asked, key=lambda a: a.turn)  # stable: document order within a turn
+
+
+def section_document(section: Section, cards: list[Card]) -> list[str]:
+    lines = ['<body epub:type="bodymatter">', f'<section id="{xml_id("s-", section.id)}" epub:type="chapter">']
+    lines += _section_content(section, 1)
+    lines += self_test(section, self_test_questions(section, cards))
+    lines += ["</section>", "</body>"]
+    return lines
+
+
+def _section_content(section: Section, level: int) -> Iterator[str]:
+    h = min(level, 6)
+    yield f"<h{h}>{rich(section.title) or escape(section.id)}</h{h}>"
+    for block in section.blocks:
+        yield from _block(block)
+    for sub in section.sections:
+        yield f'<section id="{xml_id("s-", sub.id)}">'
+        yield from _section_content(sub, level + 1)
+        yield "</section>"
+
+
+def _block(block: object) -> Iterator[str]:
+    if isinstance(block, Paragraph):
+        yield f"<p>{rich(block.text)}</p>"
+    elif isinstance(block, BulletList):
+        yield "<ul>"
+        yield from (f"<li>{rich(item.text)}</li>" for item in block.items)
+        yield "</ul>"
+    elif isinstance(block, ComparisonTable):
+        yield from _table(block)
+    elif isinstance(block, Timeline):
+        yield '<ol class="timeline">'
+        for event in block.events:
+            yield f'<li><strong class="date">{escape(event.date)}</strong> — {rich(event.text)}</li>'
+        yield "</ol>"
+    elif isinstance(block, Glossary):
+        yield '<dl class="glossary">'
+        for term in block.terms:
+            yield f"<dt><dfn>{rich(term.term)}</dfn></dt>"
+            yield f"<dd>{rich(term.definition)}</dd>"
+        yield "</dl>"
+    # CardList: its cards are asked in the section's self-test.
+
+
+def _table(table: ComparisonTable) -> Iterator[str]:
+    # One row per point index keeps rows short, so a reader can break a long table across pages.
+    caption = rich(table.caption) if table.caption else ""
+    if not caption.strip():
+        caption = "Comparison: " + " / ".join(rich(c.heading) for c in table.columns)
+    yield '<table class="comparison">'
+    yield f"<caption>{caption}</caption>"
+    yield "<thead>"
+    yield "<tr>" + "".join(f'<th scope="col">{rich(c.heading)}</th>' for c in table.columns) + "</tr>"
+    yield "</thead>"
+    yield "<tbody>"
+    for row in range(max(len(c.points) for c in table.columns)):
+        cells = (rich(c.points[row].text) if row < len(c.points) else "" for c in table.columns)
+        yield "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    yield "</tbody>"
+    yield "</table>"
+
+
+def self_test(section: Section, asked: list[Asked]) -> list[str]:
+    """Questions in runs under their prompt, each linked to its answer (an EPUB 3 footnote),
+    and the answers, each with a link back to its question."""
+    if not asked:
+        return []
+    sid = _dash_id(section.id)
+    lines = [f'<section id="t-{sid}" class="self-test">', "<h2>Self-test</h2>"]
+    runs = [list(run) for _, run in groupby(enumerate(asked, 1), key=lambda na: (na[1].turn, na[1].prompt))]
+    for run in runs:
+        first, a = run[0]
+        lead = a.prompt or ("Questions" if len(runs) > 1 else "")
+        if lead:
+            lines.append(f'<p class="prompt">{escape(lead)}</p>')
+        lines.append(f'<ol class="questions" start="{first}">')
+        lines += [
+            f'<li id="q-{sid}-{n}">{rich(a.front)} <a class="answer-link" epub:type="noteref" role="doc-noteref" '
+            f'href="#a-{sid}-{n}">Answer {n}</a></li>'
+            for n, a in run
+        ]
+        lines.append("</ol>")
+    lines.append('<div class="answers">')
+    for n, a in enumerate(asked, 1):
+        extra = f' <span class="extra">{rich(a.extra)}</span>' if a.extra else ""
+        lines.append(
+            f'<aside id="a-{sid}-{n}" epub:type="footnote" role="doc-footnote"><p>'
+            f'<span class="number">{n}.</span> {rich(a.back)}{extra} '
+            f'<a class="back-link" role="doc-backlink" href="#q-{sid}-{n}">Back to question {n}</a></p></aside>'
+        )
+    lines += ["</div>", "</section>"]
+    return lines
+
+
+def _dash_id(slug: str) -> str:
+    return _NOT_ID.sub("-", slug)
+
+
+def document_name(section: Section) -> str:
+    return f"{xml_id('s-', section.id)}.xhtml"
+
+
+# --- style -----------------------------------------------------------------------
+
+# What e-readers honour: block layout, em and %, no colours (night mode inverts the reader's own),
+# borders in the text colour, no flexbox, grid, fixed sizes or web fonts.
+CSS = """\
+body { margin: 0 2%; line-height: 1.4; }
+h1, h2, h3, h4, h5, h6 { line-height: 1.2; margin: 1.2em 0 0.5em 0; page-break-after: avoid; break-after: avoid; }
+h1 { font-size: 1.6em; }
+h2 { font-size: 1.3em; }
+h3 { font-size: 1.15em; }
+h4, h5, h6 { font-size: 1em; }
+p { margin: 0 0 0.6em 0; }
+ul, ol { margin: 0 0 0.8em 0; padding-left: 1.4em; }
+li { margin: 0 0 0.3em 0; }
+table { border-collapse: collapse; width: 100%; margin: 0.8em 0; }
+caption { font-weight: bold; text-align: left; padding: 0 0 0.3em 0; }
+th, td { border: thin solid; padding: 0.3em; vertical-align: top; text-align: left; }
+th { font-weight: bold; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+ol.timeline { list-style-type: none; padding-left: 0; }
+ol.timeline li { border-left: thin solid; padding-left: 0.6em; margin-bottom: 0.5em; }
+dl.glossary dt { font-weight: bold; margin: 0.7em 0 0 0; page-break-after: avoid; break-after: avoid; }
+dl.glossary dd { margin: 0.2em 0 0 1.2em; }
+dfn { font-style: normal; }
+.self-test { margin-top: 1.5em; border-top: thin solid; }
+.self-test .prompt { font-style: italic; margin: 0.8em 0 0.3em 0; page-break-after: avoid; break-after: avoid; }
+.answers { margin-top: 1em; font-size: 0.95em; }
+.answers aside { margin: 0 0 0.5em 0; }
+.extra { font-style: italic; }
+.titlepage { text-align: center; margin-top: 15%; }
+.titlepage .title { font-size: 2em; }
+.titlepage .subtitle { font-size: 1.3em; }
+.titlepage .howto { margin-top: 3em; font-size: 0.9em; font-style: italic; }
+"""
+
+
+# --- metadata --------------------------------------------------------------------
+
+ACCESSIBILITY = (
+    ("schema:accessMode", "textual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    (
+        "schema:accessibilitySummary",
+        "Text only, with headings, lists, tables with column headers and a table of contents. "
+        "Each section ends with a self-test whose answers are footnotes linked both ways. "
+        "No colours or fixed font sizes are set, so the reader's own settings apply.",
+    ),
+)
+
+
+# --- the exporter ------------------------------------------------------------------
+
+
+class EpubExporter(Exporter):
+    name = "epub"
+    description = "EPUB 3 booklet for phones and e-readers, with a self-test after each section"
+    suffix = ".epub"
+    options = ()
+
+    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+        target = self.output_path(notes, out_dir)
+        raw = io.BytesIO()
+        write_book(notes, raw)
+        raw.seek(0)
+        with atomic_path(target) as tmp:
+            normalise_zip(raw, tmp, first=["mimetype"], stored=["mimetype"], epoch=notes.source.epoch)  # type: ignore[arg-type]
+        return target
+
+
+def write_book(notes: Notes, out: Any) -> None:
+    """Write the booklet with ebooklib to `out` (a path or a binary file object)."""
+    from ebooklib import epub
+
+    meta = notes.meta
+    title = label(meta.title, meta.id)
+    book = epub.EpubBook()
+    book.set_identifier(book_uuid(notes))
+    book.set_title(title)
+    book.set_language(clean(meta.language))
+    if meta.author and clean(meta.author).strip():
+        book.add_author(label(meta.author, ""))
+    if meta.subtitle and clean(meta.subtitle).strip():
+        book.add_metadata("DC", "description", label(meta.subtitle, ""))
+    if meta.course and clean(meta.course).strip():
+        book.add_metadata("DC", "subject", label(meta.course, ""))
+    if meta.date:
+        book.add_metadata("DC", "date", meta.date.isoformat())
+    for prop, value in ACCESSIBILITY:
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+    css = epub.EpubItem(uid="style", file_name=CSS_NAME, media_type="text/css", content=CSS.encode("utf-8"))
+    book.add_item(css)
+
+    def document(uid: str, name: str, heading: str, body: list[str]) -> Any:
+        item = epub.EpubItem(uid=uid, file_name=name, media_type="application/xhtml+xml")
+        item.content = page(heading, meta.language, body)
+        book.add_item(item)
+        return item
+
+    title_doc = document("title", TITLE_NAME, title, title_page(notes))
+    nav = epub.EpubNav(uid="nav", file_name=NAV_NAME, title="Contents")
+    nav.add_link(href=CSS_NAME, rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+
+    cards = list(generate(notes))
+    chapters = []
+    for section in notes.sections:
+        heading = label(section.title, section.id)
+        chapters.append(
+            document(xml_id("s-", section.id), document_name(section), heading, section_document(section, cards))
+        )
+        book.toc.append(_toc_entry(epub, section, document_name(section), heading, cards))
+
+    book.spine = [title_doc, nav, *chapters]
+    book.guide = [
+        {"href": NAV_NAME, "title": "Contents", "type": "toc"},
+        {"href": chapters[0].file_name, "title": label(notes.sections[0].title, notes.sections[0].id), "type": "text"},
+    ]
+    options = {"mtime": modified(notes), "epub3_pages": False, "raise_exceptions": True}
+    if not epub.write_epub(out, book, options):
+        raise OSError("ebooklib could not write the EPUB")
+
+
+def _toc_entry(epub: Any, section: Section, name: str, heading: str, cards: list[Card] | None) -> Any:
+    """A nav/NCX entry for `section`, with its subsections (and, at the top, its self-test) below it."""
+    href = name if cards is not None else f"{name}#{xml_id('s-', section.id)}"
+    link = epub.Link(href, heading, xml_id("toc-s-", section.id))
+    children = [_toc_entry(epub, sub, name, label(sub.title, sub.id), None) for sub in section.sections]
+    if cards is not None and self_test_questions(section, cards):
+        children.append(epub.Link(f"{name}#t-{_dash_id(section.id)}", "Self-test", xml_id("toc-t-", section.id)))
+    return (link, children) if children else link
