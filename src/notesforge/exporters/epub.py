@@ -29,6 +29,7 @@ from ..model import (
     BulletList,
     CardList,
     Cloze,
+    ClozeCard,
     ComparisonTable,
     Glossary,
     Location,
@@ -171,12 +172,13 @@ def self_test_questions(section: Section, cards: list[Card]) -> list[Asked]:
     after every first question, so that it does not sit next to its own answer.
     """
     inside = {id(s) for s in section.walk()}
-    explicit: set[Location] = {
-        c.loc for s in section.walk() for b in s.blocks if isinstance(b, CardList) for c in b.cards
-    }
+    explicit: set[tuple[Location, Rich]] = {
+        (c.loc, c.text) for s in section.walk() for b in s.blocks if isinstance(b, CardList) for c in b.cards
+        if isinstance(c, ClozeCard)
+    }  # fmt: skip
     asked: list[Asked] = []
     for card in cards:
-        if id(card.section) not in inside or (card.is_cloze and card.loc not in explicit):
+        if id(card.section) not in inside or (card.is_cloze and (card.loc, card.front) not in explicit):
             continue
         extra = card.back if card.is_cloze else ()
         for turn, q in enumerate(card.questions()):
@@ -187,20 +189,20 @@ def self_test_questions(section: Section, cards: list[Card]) -> list[Asked]:
 
 def section_document(section: Section, cards: list[Card]) -> list[str]:
     lines = ['<body epub:type="bodymatter">', f'<section id="{xml_id("s-", section.id)}" epub:type="chapter">']
-    lines += _section_content(section, 1)
+    lines += _section_content(section)
     lines += self_test(section, self_test_questions(section, cards))
     lines += ["</section>", "</body>"]
     return lines
 
 
-def _section_content(section: Section, level: int) -> Iterator[str]:
-    h = min(level, 6)
+def _section_content(section: Section) -> Iterator[str]:
+    h = min(section.depth, 6)
     yield f"<h{h}>{rich(section.title) or escape(section.id)}</h{h}>"
     for block in section.blocks:
         yield from _block(block)
     for sub in section.sections:
         yield f'<section id="{xml_id("s-", sub.id)}">'
-        yield from _section_content(sub, level + 1)
+        yield from _section_content(sub)
         yield "</section>"
 
 
