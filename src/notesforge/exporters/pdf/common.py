@@ -110,22 +110,27 @@ def missing_glyphs(notes: Notes) -> list[str]:
 class PageRef(Flowable):
     """A page number known only after layout, drawn right-aligned at the frame's right edge.
 
+    It is one line of `leading` points with its baseline where a Paragraph of that
+    size and leading puts it (`leading - size` above its bottom), so it lines up with text beside it in a table row.
     `doc.record_page(key)` must be called (during the same build) when the thing
     referred to is placed; `NotesDocTemplate.build` writes the number at the end.
     """
 
-    def __init__(self, key: str, font: str = fonts.REGULAR, size: float = 10, color: tuple = INK) -> None:
+    def __init__(
+        self, key: str, font: str = fonts.REGULAR, size: float = 10, color: tuple = INK, leading: float | None = None
+    ) -> None:
         super().__init__()
         self.key, self.font, self.size, self.color = key, font, size, color
+        self.leading = leading or size * 1.2
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        return avail_width, self.size * 1.2
+        return avail_width, self.leading
 
     def draw(self) -> None:
         doc = self.canv._doctemplate
         self.canv.saveState()
-        self.canv.translate(self.width, self.size * 0.25)
+        self.canv.translate(self.width, self.leading - self.size)
         self.canv.doForm(doc.page_ref_form(self.key, self.font, self.size, self.color))
         self.canv.restoreState()
 
@@ -226,7 +231,7 @@ class NotesDocTemplate(BaseDocTemplate):
             if key not in self.page_of:
                 raise ValueError(f"page reference {key!r} was never placed (record_page)")
             text = self.page_label(self.page_of[key])
-            canv.beginForm(name, lowerx=-size * 6, lowery=-size * 0.5, upperx=0, uppery=size * 1.2)
+            canv.beginForm(name, lowerx=-size * 6, lowery=0, upperx=0, uppery=size * 1.2)
             canv.setFillColorRGB(*color)
             canv.setFont(font, size)
             canv.drawRightString(0, 0, text)

@@ -1,0 +1,351 @@
+"""The revision booklet: title block, contents, sections, test yourself, answers.
+
+One layout pass: the contents' page numbers are form XObjects filled in after
+the last page (see `common.NotesDocTemplate`), so there is no `multiBuild`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BalancedColumns,
+    CondPageBreak,
+    Flowable,
+    HRFlowable,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ...cards import CardKind, generate
+from ...inline import plain
+from ...model import BulletList, ComparisonTable, Glossary, Notes, Rich, Section, Timeline
+from ...model import Paragraph as NoteParagraph
+from . import fonts
+from .common import NotesDocTemplate, PageRef
+from .markup import escape_text, para_text
+from .styles import ACCENT, MUTED, RULE, ZEBRA, Styles, grid_table_style, make_styles
+from .timeline import timeline_flowables
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A heading of the booklet: in the contents, the outline and the page references."""
+
+    key: str  # named destination and page-reference key
+    number: str  # "1", "1.2", or "" for the back matter
+    title: str  # plain text (outline)
+    markup: str  # Paragraph markup (escaped)
+    level: int  # 0 for top level
+
+
+class Heading(Paragraph):
+    """A heading that bookmarks its own position, adds its outline entry and records its page."""
+
+    def __init__(self, entry: Entry, style: Any) -> None:
+        number = f'<font color="#{ACCENT.hexval()[2:]}">{entry.number}</font>&nbsp;&nbsp;' if entry.number else ""
+        super().__init__(number + entry.markup, style)
+        self.entry = entry
+        # A heading kept with a whole table or glossary would push it all to the next
+        # page; a conditional page break before the heading keeps it off page bottoms.
+        self.keepWithNext = 0
+
+    def draw(self) -> None:
+        entry, canv = self.entry, self.canv
+        canv.bookmarkHorizontal(entry.key, 0, self.height + self.style.spaceBefore)
+        canv.addOutlineEntry(entry.title, entry.key, level=entry.level, closed=False)
+        canv._doctemplate.record_page(entry.key)
+        super().draw()
+        if entry.level == 0:
+            canv.saveState()
+            canv.setStrokeColor(ACCENT)
+            canv.setLineWidth(0.8)
+            canv.line(0, -3, self.width, -3)
+            canv.restoreState()
+
+
+class BookletDoc(NotesDocTemplate):
+    def beforeDocument(self) -> None:
+        super().beforeDocument()
+        self.canv.showOutline()
+
+
+def format_date(day: dt.date, language: str) -> str:
+    if language.lower().startswith("en"):
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return day.isoformat()
+
+
+def build_booklet(notes: Notes, path: Path, settings: Mapping[str, Any]) -> None:
+    """Write the booklet for `notes` to `path` (settings: paper, questions)."""
+    styles = make_styles()
+    doc = BookletDoc(str(path), notes, paper=settings.get("paper", "a4"))
+    builder = _Builder(notes, styles, doc.width)
+    doc.build(builder.story(bool(settings.get("questions", True))))
+
+
+class _Builder:
+    def __init__(self, notes: Notes, styles: Styles, width: float) -> None:
+        self.notes, self.s, self.width = notes, styles, width
+        self.entries: list[Entry] = []
+        self.numbers: dict[str, str] = {}  # section id -> number
+
+    # --- the whole book -------------------------------------------------------
+
+    def story(self, questions: bool) -> list[Flowable]:
+        body: list[Flowable] = []
+        for i, section in enumerate(self.notes.sections, 1):
+            body += self.section(section, str(i))
+        if questions:
+            body += self.test_yourself()
+        return [*self.title_block(), *self.contents(questions), PageBreak(), *body]
+
+    def title_block(self) -> list[Flowable]:
+        meta, s = self.notes.meta, self.s
+        out: list[Flowable] = []
+        if meta.course:
+            out.append(Paragraph(escape_text(meta.course.upper()), _kicker(s)))
+        out.append(Paragraph(escape_text(meta.title), s.title))
+        if meta.subtitle:
+            out.append(Paragraph(escape_text(meta.subtitle), s.subtitle))
+        day = meta.date or dt.datetime.fromtimestamp(self.notes.source.epoch, dt.UTC).date()
+        byline = [t for t in (meta.author, format_date(day, meta.language)) if t]
+        out.append(Spacer(0, 4 * mm))
+        out.append(Paragraph(" &nbsp;·&nbsp; ".join(escape_text(t) for t in byline), s.byline))
+        out.append(Spacer(0, 3 * mm))
+        out.append(HRFlowable(width="100%", thickness=2.2, color=ACCENT, spaceBefore=0, spaceAfter=9 * mm))
+        return out
+
+    def contents(self, questions: bool) -> list[Flowable]:
+        """The contents list; its page numbers are written after layout (one pass)."""
+        rows = []
+        s = self.s
+        for entry in self.planned_entries(questions):
+            style = s.toc1 if entry.level == 0 else s.toc2
+            link = f'<a href="#{entry.key}">{entry.markup}</a>'
+            rows.append(
+                [
+                    Paragraph(entry.number, style),
+                    Paragraph(link, style),
+                    PageRef(
+                        entry.key,
+                        fonts.BOLD if entry.level == 0 else fonts.REGULAR,
+                        style.fontSize,
+                        ACCENT.rgb(),
+                        style.leading,
+                    ),
+                ]
+            )
+        if not rows:
+            return []
+        num_w, page_w = 11 * mm, 14 * mm
+        table = Table(rows, colWidths=[num_w, self.width - num_w - page_w, page_w], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE, 0, (1, 2)),
+                    ("TEXTCOLOR", (0, 0), (0, -1), ACCENT),
+                ]
+            )
+        )
+        return [Paragraph("Contents", s.h2), table]
+
+    def planned_entries(self, questions: bool) -> list[Entry]:
+        """Every heading that will be in the contents, computed before layout."""
+        entries = []
+        for i, section in enumerate(self.notes.sections, 1):
+            entries += self._section_entries(section, str(i))
+        if questions and self.quiz():
+            entries += [_back_entry("test-yourself", "Test yourself"), _back_entry("answers", "Answers")]
+        return [e for e in entries if e.level <= 1]
+
+    def _section_entries(self, section: Section, number: str) -> list[Entry]:
+        out = [self.entry(section, number)]
+        for j, sub in enumerate(section.sections, 1):
+            out += self._section_entries(sub, f"{number}.{j}")
+        return out
+
+    def entry(self, section: Section, number: str) -> Entry:
+        return Entry(
+            f"sec-{number}", number, f"{number} {plain(section.title)}", para_text(section.title), section.depth - 1
+        )
+
+    # --- sections -------------------------------------------------------------
+
+    def section(self, section: Section, number: str) -> list[Flowable]:
+        s = self.s
+        entry = self.entry(section, number)
+        style = s.h1 if entry.level == 0 else s.h2 if entry.level == 1 else s.h3
+        out: list[Flowable] = [CondPageBreak(45 * mm), Heading(entry, style)]
+        for block in section.blocks:
+            if isinstance(block, NoteParagraph):
+                out.append(Paragraph(para_text(block.text), s.body))
+            elif isinstance(block, BulletList):
+                out += [Paragraph(para_text(b.text), s.bullet, bulletText="•") for b in block.items]
+                out.append(Spacer(0, s.body.spaceAfter))
+            elif isinstance(block, ComparisonTable):
+                out += self.table(block)
+            elif isinstance(block, Timeline):
+                out += [Spacer(0, 3), *timeline_flowables(block, s), Spacer(0, s.body.spaceAfter)]
+            elif isinstance(block, Glossary):
+                out += self.glossary(block)
+            # Card lists go to "Test yourself".
+        for j, sub in enumerate(section.sections, 1):
+            out += self.section(sub, f"{number}.{j}")
+        return out
+
+    def table(self, block: ComparisonTable) -> list[Flowable]:
+        s = self.s
+        columns = block.columns
+        header = [Paragraph(para_text(c.heading), s.cell_head) for c in columns]
+        depth = max((len(c.points) for c in columns), default=0)
+        rows = [
+            [Paragraph(para_text(c.points[i].text), s.cell) if i < len(c.points) else "" for c in columns]
+            for i in range(depth)
+        ]
+        widths = balanced_widths([[plain(c.heading)] + [plain(p.text) for p in c.points] for c in columns], self.width)
+        table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table.setStyle(grid_table_style(header_rows=1, rows=depth + 1))
+        out: list[Flowable] = []
+        if block.caption:
+            out += [CondPageBreak(35 * mm), Paragraph(para_text(block.caption), s.caption)]
+        out += [table, Spacer(0, s.body.spaceAfter * 1.5)]
+        return out
+
+    def glossary(self, block: Glossary) -> list[Flowable]:
+        s = self.s
+        terms = sorted(block.terms, key=lambda t: plain(t.term).casefold())
+        rows = [
+            [Paragraph(f"<b>{para_text(t.term)}</b>", s.cell), Paragraph(para_text(t.definition), s.cell)]
+            for t in terms
+        ]
+        if not rows:
+            return []
+        term_w = min(max(32 * mm, self.width * 0.26), 55 * mm)
+        table = Table(rows, colWidths=[term_w, self.width - term_w], hAlign="LEFT")
+        cmds: list[tuple] = [
+            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEABOVE", (0, 0), (-1, 0), 0.9, ACCENT),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+            ("LINEBELOW", (0, -1), (-1, -1), 0.9, ACCENT),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]
+        cmds += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(1, len(rows), 2)]
+        table.setStyle(TableStyle(cmds))
+        return [table, Spacer(0, s.body.spaceAfter)]
+
+    # --- test yourself --------------------------------------------------------
+
+    def quiz(self) -> list[tuple[Section, list[tuple[Rich, Rich]]]]:
+        """The explicit question cards of each section, grouped (first direction only)."""
+        groups: dict[str, tuple[Section, list[tuple[Rich, Rich]]]] = {}
+        for card in generate(self.notes):
+            if card.kind is CardKind.BASIC:
+                question = card.questions()[0]
+                groups.setdefault(card.section.id, (card.section, []))[1].append((question.front, question.back))
+        return list(groups.values())
+
+    def test_yourself(self) -> list[Flowable]:
+        s = self.s
+        groups = self.quiz()
+        if not groups:
+            return []
+        questions: list[Flowable] = []
+        answers: list[Flowable] = []
+        n = 0
+        q_style, a_style, group_style = _quiz_styles(s)
+        for section, items in groups:
+            title = para_text(section.title)
+            questions.append(Paragraph(title, group_style))
+            answers.append(Paragraph(title, group_style))
+            for front, back in items:
+                n += 1
+                questions.append(Paragraph(para_text(front), q_style, bulletText=f"{n}."))
+                answers.append(Paragraph(para_text(back), a_style, bulletText=f"{n}."))
+        return [
+            PageBreak(),
+            Heading(_back_entry("test-yourself", "Test yourself"), s.h1),
+            Paragraph("Cover the notes and answer from memory; the answers are on the last page.", s.small),
+            BalancedColumns(questions, nCols=2, spaceBefore=3, innerPadding=8),
+            PageBreak(),
+            Heading(_back_entry("answers", "Answers"), s.h1),
+            BalancedColumns(answers, nCols=2, spaceBefore=3, innerPadding=8),
+        ]
+
+
+def _back_entry(key: str, title: str) -> Entry:
+    return Entry(key, "", title, escape_text(title), 0)
+
+
+def _kicker(s: Styles) -> Any:
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle("kicker", parent=s.byline, fontName=fonts.BOLD, textColor=ACCENT, spaceAfter=3)
+
+
+def _quiz_styles(s: Styles) -> tuple[Any, Any, Any]:
+    from reportlab.lib.styles import ParagraphStyle
+
+    size = s.body.fontSize * 0.88
+    q = ParagraphStyle(
+        "question",
+        parent=s.bullet,
+        fontSize=size,
+        leading=size * 1.25,
+        leftIndent=7 * mm,
+        bulletIndent=0,
+        bulletColor=ACCENT,
+        bulletFontName=fonts.BOLD,
+        bulletFontSize=size,
+        spaceAfter=2,
+    )
+    a = ParagraphStyle("answer", parent=q, spaceAfter=1)
+    g = ParagraphStyle(
+        "quiz-group", parent=s.h3, fontSize=size, textColor=MUTED, spaceBefore=5, spaceAfter=2, keepWithNext=1
+    )
+    return q, a, g
+
+
+def balanced_widths(columns: list[list[str]], total: float, spread: float = 1.6) -> list[float]:
+    """Column widths that follow each column's amount of text, within a factor `spread` of each other."""
+    if not columns:
+        return []
+    weights = [math.sqrt(max(sum(len(t) for t in texts), 1)) for texts in columns]
+    low = max(weights) / spread
+    weights = [max(w, low) for w in weights]
+    scale = total / sum(weights)
+    return [w * scale for w in weights]

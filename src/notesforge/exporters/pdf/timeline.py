@@ -1,0 +1,81 @@
+"""A drawn vertical timeline: one flowable per event, so a long timeline breaks across pages.
+
+Each `TimelineEvent` draws its date (right-aligned, bold), its stretch of the
+axis, a marker on the axis and the event text. Consecutive events' stretches
+meet, so the axis reads as one line; the first and last events cap it. All
+vector graphics and Paragraph text (the text layer keeps dates and events).
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getAscent
+from reportlab.platypus import Flowable, Paragraph
+
+from ...model import Timeline
+from . import fonts
+from .markup import escape_text, para_text
+from .styles import ACCENT, ACCENT_LIGHT, RULE, Styles
+
+DATE_WIDTH = 30 * mm
+GUTTER = 5 * mm  # between the date column and the axis, and between the axis and the text
+MARKER = 3.4  # marker radius, points
+GAP = 8  # vertical space after each event, points
+
+
+class TimelineEvent(Flowable):
+    """One event of a vertical timeline (`first`/`last` cap the axis)."""
+
+    def __init__(self, date: Paragraph, text: Paragraph, first: bool, last: bool) -> None:
+        super().__init__()
+        self.date, self.text, self.first, self.last = date, text, first, last
+        self.keepWithNext = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        text_x = DATE_WIDTH + 2 * GUTTER
+        _, dh = self.date.wrap(DATE_WIDTH, avail_height)
+        _, th = self.text.wrap(avail_width - text_x, avail_height)
+        self.content_height = max(dh, th)
+        self.height = self.content_height + (0 if self.last else GAP)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        top = self.height
+        axis_x = DATE_WIDTH + GUTTER
+        # The marker sits on the middle of the first line of the text.
+        size = self.text.style.fontSize
+        marker_y = top - getAscent(self.text.style.fontName, size) + size * 0.3
+        canv.saveState()
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(1.6)
+        canv.setLineCap(0)
+        canv.line(axis_x, marker_y if self.first else top, axis_x, marker_y if self.last else 0)
+        canv.setStrokeColor(ACCENT)
+        canv.setFillColor(ACCENT_LIGHT)
+        canv.setLineWidth(1.4)
+        canv.circle(axis_x, marker_y, MARKER, stroke=1, fill=1)
+        canv.restoreState()
+        self.date.drawOn(canv, 0, top - self.date.height)
+        self.text.drawOn(canv, axis_x + GUTTER, top - self.text.height)
+
+
+def timeline_flowables(block: Timeline, styles: Styles) -> list[Flowable]:
+    """The flowables of a timeline block, in the notes' order."""
+    date_style = ParagraphStyle(
+        "timeline-date", parent=styles.body, fontName=fonts.BOLD, textColor=ACCENT, alignment=TA_RIGHT, spaceAfter=0
+    )
+    text_style = ParagraphStyle("timeline-text", parent=styles.body, spaceAfter=0)
+    last = len(block.events) - 1
+    return [
+        TimelineEvent(
+            Paragraph(escape_text(event.date), date_style),
+            Paragraph(para_text(event.text), text_style),
+            first=i == 0,
+            last=i == last,
+        )
+        for i, event in enumerate(block.events)
+    ]

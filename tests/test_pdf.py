@@ -1,0 +1,449 @@
+"""The PDF booklet, read back: text layer, tables, outline, fonts, metadata, paper, same bytes.
+
+Reading uses pdfplumber (text in content-stream order, ruled tables, drawn shapes)
+and pypdf (outline, fonts, metadata). `qpdf --check` runs when qpdf is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from conftest import HOSTILE, SEED
+
+import notesforge
+from notesforge.cards import CardKind, generate
+from notesforge.inline import plain
+from notesforge.model import BulletList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
+
+EPOCH = 1700000000  # as fixed by conftest's autouse fixture
+MM = 72 / 25.4
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+
+NESTED = r"""
+[notes]
+id = "nested"
+title = "Nested notes"
+language = "fr"
+date = 2024-09-01
+
+[[section]]
+id = "one"
+title = "Depth one"
+[[section.block]]
+type = "bullets"
+items = ["A fact about [[1917]]."]
+[[section.section]]
+id = "two"
+title = "Depth *two*"
+[[section.section.block]]
+type = "paragraph"
+text = "Paragraph two."
+[[section.section.section]]
+id = "three"
+title = "Depth three"
+[[section.section.section.block]]
+type = "cards"
+items = [{ q = "Question at depth three?", a = "Answer three" }]
+
+[[section]]
+id = "wide"
+title = "Three columns"
+[[section.block]]
+type = "table"
+id = "three"
+[[section.block.columns]]
+heading = "A"
+points = ["a1", "a2"]
+[[section.block.columns]]
+heading = "B"
+points = ["b1"]
+[[section.block.columns]]
+heading = "C"
+points = ["c1", "c2", "c3 is a much longer point than the others, so its column gets a little wider"]
+
+[export.pdf]
+paper = "letter"
+"""
+
+
+def build(notes: Notes, out: Path, **settings: str) -> Path:
+    overrides = {"pdf": settings} if settings else None
+    [outcome] = notesforge.build(notes, ["pdf"], out, overrides)
+    assert outcome.ok, outcome.detail or outcome.error
+    assert outcome.path is not None
+    return outcome.path
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+class Pdf:
+    """One built PDF, read once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.data = path.read_bytes()
+        self.reader = pypdf.PdfReader(path)
+        with pdfplumber.open(path) as pdf:
+            self.size = (float(pdf.pages[0].width), float(pdf.pages[0].height))
+            # Content-stream order keeps each paragraph and table cell in one piece; the
+            # footer (below 16 mm) is left out so a paragraph split over pages stays whole.
+            self.pages = [
+                squash(p.crop((0, 0, p.width, p.height - 16 * MM)).extract_text(use_text_flow=True) or "")
+                for p in pdf.pages
+            ]
+            self.footers = [
+                squash(p.crop((0, p.height - 16 * MM, p.width, p.height)).extract_text() or "") for p in pdf.pages
+            ]
+            self.tables = [t for p in pdf.pages for t in p.extract_tables()]
+            self.curves = [len(p.curves) for p in pdf.pages]
+            self.images = [len(p.images) for p in pdf.pages]
+        self.text = " ".join(self.pages)
+
+    def outline(self) -> list[tuple[int, str, int]]:
+        """(level, title, 1-based page) of every outline entry, in order."""
+
+        def walk(items: list, level: int) -> list[tuple[int, str, int]]:
+            out = []
+            for item in items:
+                if isinstance(item, list):
+                    out += walk(item, level + 1)
+                else:
+                    out.append((level, item.title, self.reader.get_destination_page_number(item) + 1))
+            return out
+
+        return walk(self.reader.outline, 0)
+
+    def fonts(self) -> dict[str, pypdf.generic.DictionaryObject]:
+        """Every font used on any page or in any form XObject, by base name."""
+        found: dict[str, pypdf.generic.DictionaryObject] = {}
+
+        def scan(resources: pypdf.generic.DictionaryObject | None) -> None:
+            if not resources:
+                return
+            resources = resources.get_object()
+            for font in (resources.get("/Font") or {}).values():
+                font = font.get_object()
+                found[str(font["/BaseFont"])] = font
+            for xobject in (resources.get("/XObject") or {}).values():
+                scan(xobject.get_object().get("/Resources"))
+
+        for page in self.reader.pages:
+            scan(page.get("/Resources"))
+        return found
+
+
+@pytest.fixture(scope="module")
+def seed_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The seed built three times (twice for identical bytes, once on Letter paper)."""
+    out = tmp_path_factory.mktemp("pdf")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+        notes = notesforge.load(SEED)
+        return {
+            "a4": build(notes, out / "a"),
+            "again": build(notes, out / "b"),
+            "letter": build(notes, out / "c", paper="letter"),
+        }
+
+
+@pytest.fixture(scope="module")
+def seed() -> Notes:
+    return notesforge.loads(SEED.read_bytes(), str(SEED), epoch=EPOCH)
+
+
+@pytest.fixture(scope="module")
+def book(seed_pdfs: dict[str, Path]) -> Pdf:
+    return Pdf(seed_pdfs["a4"])
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Notes, Pdf]:
+    notes = notesforge.loads(HOSTILE.read_bytes(), str(HOSTILE), epoch=EPOCH)
+    return notes, Pdf(build(notes, tmp_path_factory.mktemp("hostile")))
+
+
+@pytest.fixture(scope="module")
+def nested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Notes, Pdf]:
+    notes = notesforge.loads(NESTED, "nested.toml", epoch=EPOCH)
+    return notes, Pdf(build(notes, tmp_path_factory.mktemp("nested")))
+
+
+def printed_texts(notes: Notes) -> list[str]:
+    """Every piece of note text the booklet must print, as plain text."""
+    texts = []
+    for section in notes.walk():
+        texts.append(plain(section.title))
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                texts.append(plain(block.text))
+            elif isinstance(block, BulletList):
+                texts += [plain(b.text) for b in block.items]
+            elif isinstance(block, ComparisonTable):
+                texts += [plain(block.caption)] if block.caption else []
+                for column in block.columns:
+                    texts += [plain(column.heading), *(plain(p.text) for p in column.points)]
+            elif isinstance(block, Timeline):
+                texts += [t for e in block.events for t in (e.date, plain(e.text))]
+            elif isinstance(block, Glossary):
+                texts += [t for term in block.terms for t in (plain(term.term), plain(term.definition))]
+    return texts
+
+
+# --- content -----------------------------------------------------------------------
+
+
+def test_every_seed_line_is_in_the_text_layer(book: Pdf, seed: Notes) -> None:
+    texts = printed_texts(seed)
+    assert len(texts) > 100
+    missing = [t for t in texts if squash(t) not in book.text]
+    assert missing == []
+
+
+def test_key_facts_are_bold(book: Pdf) -> None:
+    with pdfplumber.open(book.path) as pdf:
+        words = pdf.pages[1].extract_words(extra_attrs=["fontname"])
+    fonts_of = {w["text"]: w["fontname"] for w in words}
+    assert fonts_of["Leningrad"].endswith("NotoSans-Bold")  # "renamed [[Leningrad]]."
+    assert fonts_of["renamed"].endswith("NotoSans-Regular")
+
+
+def test_title_block_then_contents_with_page_numbers_matching_the_bookmarks(book: Pdf, seed: Notes) -> None:
+    first = book.pages[0]
+    meta = seed.meta
+    for part in (meta.title, meta.subtitle, meta.course.upper(), meta.author, "14 November 2023", "Contents"):
+        assert part in first
+    assert first.index(meta.title) < first.index("Contents")
+    outline = book.outline()
+    for _, title, page in outline:
+        number, _, name = title.partition(" ") if title[0].isdigit() else ("", "", title)
+        assert re.search(rf"{re.escape(number)} ?{re.escape(name)} {page}\b", first), (title, page)
+    with pdfplumber.open(book.path) as pdf:  # the page numbers sit on the entries' lines
+        lines = pdf.pages[0].extract_text().splitlines()
+    assert "1 The death of Lenin 2" in lines
+
+
+def test_outline_has_one_entry_per_section_then_the_back_matter(book: Pdf, seed: Notes) -> None:
+    outline = book.outline()
+    titles = [f"{i} {plain(s.title)}" for i, s in enumerate(seed.sections, 1)]
+    assert [t for _, t, _ in outline] == [*titles, "Test yourself", "Answers"]
+    assert {level for level, _, _ in outline} == {0}
+    pages = [page for _, _, page in outline]
+    assert pages == sorted(pages) and pages[0] == 2 and pages[-1] == len(book.pages)
+    for _, title, page in outline:  # each bookmark lands on the page with its heading
+        assert title.split(" ", 1)[-1] in book.pages[page - 1]
+    assert book.reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_nested_sections_nest_in_the_outline(nested: tuple[Notes, Pdf]) -> None:
+    _, pdf = nested
+    assert [(level, title) for level, title, _ in pdf.outline()] == [
+        (0, "1 Depth one"),
+        (1, "1.1 Depth two"),
+        (2, "1.1.1 Depth three"),
+        (0, "2 Three columns"),
+        (0, "Test yourself"),
+        (0, "Answers"),
+    ]
+    assert "2024-09-01" in pdf.pages[0]  # the notes' own date (ISO: the notes are in French)
+
+
+def test_comparison_table_has_two_columns_with_every_point_under_its_heading(book: Pdf, seed: Notes) -> None:
+    [table_block] = [b for s in seed.walk() for b in s.blocks if isinstance(b, ComparisonTable)]
+    [table] = [t for t in book.tables if t and t[0] and "Factors in favour of Stalin" in (t[0][0] or "")]
+    assert all(len(row) == 2 for row in table)
+    assert [squash(c) for c in table[0]] == [plain(c.heading) for c in table_block.columns]
+    for i, column in enumerate(table_block.columns):
+        cells = [squash(row[i]) for row in table[1:] if row[i]]
+        assert cells == [plain(p.text) for p in column.points]
+    assert sum(len(c.points) for c in table_block.columns) == 8
+
+
+def test_comparison_table_columns_are_balanced_and_inside_the_margins(book: Pdf) -> None:
+    with pdfplumber.open(book.path) as pdf:
+        [table] = [t for t in pdf.pages[1].find_tables() if "Stalin" in (t.extract()[0][0] or "")]
+        x0, _, x1, _ = table.bbox
+        xs = sorted({round(c[0], 1) for c in table.cells} | {round(c[2], 1) for c in table.cells})
+    assert x0 >= 18 * MM - 1 and x1 <= A4[0] - 18 * MM + 1
+    left, middle, right = xs
+    assert abs((middle - left) - (right - middle)) < 0.2 * (right - left)
+
+
+def test_table_heading_row_repeats_after_a_page_break(tmp_path: Path) -> None:
+    points = ", ".join(f'"Point {i} ' + "with enough words to wrap over a line or two " * 3 + '"' for i in range(40))
+    source = f"""
+[notes]
+id = "long"
+title = "Long table"
+language = "en"
+[[section]]
+id = "s"
+title = "S"
+[[section.block]]
+type = "table"
+id = "t"
+[[section.block.columns]]
+heading = "Left heading"
+points = [{points}]
+[[section.block.columns]]
+heading = "Right heading"
+points = ["Only one"]
+"""
+    pdf = Pdf(build(notesforge.loads(source, "long.toml", epoch=EPOCH), tmp_path))
+    heads = [t[0] for t in pdf.tables if t and t[0] and (t[0][0] or "").startswith("Left heading")]
+    assert len(heads) >= 2
+    lefts = [squash(row[0]) for t in pdf.tables for row in t[1:] if row[0]]
+    assert len(lefts) == 40 and lefts[0].startswith("Point 0 ")
+
+
+def test_three_column_table_widths_follow_the_text_within_limits(nested: tuple[Notes, Pdf]) -> None:
+    _, pdf = nested
+    [table] = [t for t in pdf.tables if t and t[0] == ["A", "B", "C"]]
+    assert [row[1] for row in table] == ["B", "b1", "", ""]
+    from notesforge.exporters.pdf.booklet import balanced_widths
+
+    widths = balanced_widths([["a"], ["b" * 100]], 300)
+    assert sum(widths) == pytest.approx(300) and widths[1] / widths[0] == pytest.approx(1.6)
+
+
+def test_timeline_is_drawn_as_vector_graphics_in_date_order(book: Pdf, seed: Notes) -> None:
+    [timeline] = [b for s in seed.walk() for b in s.blocks if isinstance(b, Timeline)]
+    page = next(i for i, text in enumerate(book.pages) if i and "7 Key dates" in text)
+    text = book.pages[page]
+    positions = [text.index(f"{e.date} {plain(e.text)}") for e in timeline.events]
+    assert positions == sorted(positions)
+    assert book.curves[page] >= len(timeline.events)  # one circle marker per event
+    assert sum(book.images) == 0
+
+
+def test_glossary_lists_every_term_alphabetically(book: Pdf, seed: Notes) -> None:
+    [glossary] = [b for s in seed.walk() for b in s.blocks if isinstance(b, Glossary)]
+    start = book.text.index("8 Key terms", len(book.pages[0]))
+    entries = sorted(glossary.terms, key=lambda t: plain(t.term).casefold())
+    positions = [book.text.index(f"{plain(t.term)} {plain(t.definition)}", start) for t in entries]
+    assert positions == sorted(positions)
+
+
+def test_test_yourself_asks_the_explicit_questions_with_answers_on_the_last_page(book: Pdf, seed: Notes) -> None:
+    basics = [c.questions()[0] for c in generate(seed) if c.kind is CardKind.BASIC]
+    assert len(basics) > 40
+    start = next(i for i, text in enumerate(book.pages) if text.startswith("Test yourself"))
+    questions = " ".join(book.pages[start:-1])
+    answers = book.pages[-1]
+    assert answers.startswith("Answers")
+    for n, q in enumerate(basics, 1):
+        assert f"{n}. {squash(plain(q.front))}" in questions
+        assert f"{n}. {squash(plain(q.back))}" in answers
+    assert f"{len(basics) + 1}. " not in questions
+    assert len(book.pages) - start == 2  # one page of questions, one of answers
+
+
+def test_questions_can_be_left_out(tmp_path: Path, seed: Notes) -> None:
+    pdf = Pdf(build(seed, tmp_path, questions="false"))
+    assert [t for _, t, _ in pdf.outline()][-1] == "8 Key terms"
+    assert "Test yourself" not in pdf.text
+
+
+# --- fonts, text safety, metadata ----------------------------------------------------
+
+
+def test_every_font_is_embedded_noto_sans_and_helvetica_never_appears(book: Pdf, hostile: tuple[Notes, Pdf]) -> None:
+    for pdf in (book, hostile[1]):
+        fonts = pdf.fonts()
+        assert fonts, "no fonts found"
+        for name, font in fonts.items():
+            assert re.fullmatch(r"/[A-Z]{6}\+NotoSans-(Regular|Bold|Italic|BoldItalic)", name), name
+            assert "/FontFile2" in font["/FontDescriptor"], f"{name} is not embedded"
+        assert b"Helvetica" not in pdf.data and b"Times-Roman" not in pdf.data
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_pdffonts_reports_every_font_embedded(book: Pdf) -> None:
+    rows = subprocess.run(["pdffonts", str(book.path)], capture_output=True, text=True, check=True).stdout
+    fonts = rows.splitlines()[2:]
+    assert len(fonts) >= 3
+    assert all(line.split()[-5] == "yes" for line in fonts), rows  # the "emb" column
+
+
+def test_hostile_text_prints_literally_with_cyrillic_and_greek(hostile: tuple[Notes, Pdf]) -> None:
+    notes, pdf = hostile
+    for text in printed_texts(notes):
+        # Emoji have no glyph in Noto Sans; bidi controls and tabs are not text.
+        expected = squash(re.sub(r"[\U0001F000-\U0001FFFF\u200d\u202a-\u202e]", "", text))
+        if "emoji" in expected:
+            expected = expected.split(", emoji")[0]
+        assert expected in pdf.text, expected
+    for literal in ("<script>alert(1)</script>", "R&D", "&bogus;", "<troika>", "]]>", "{{c1::x}}", "Сталин", "Ἀθῆναι"):
+        assert literal in pdf.text, literal
+    assert pdf.text.count("&amp;") == 1 and "&lt;" not in pdf.text  # the one written in the notes
+    assert pdf.reader.metadata.title == notes.meta.title
+    assert pdf.reader.metadata.author == notes.meta.author
+    assert pdf.outline()[0][1] == "1 <h1>Heading</h1> & [latex]x^2[/latex]"
+
+
+def test_missing_glyphs_are_detected() -> None:
+    from notesforge.exporters.pdf import fonts
+
+    assert fonts.missing_glyphs(["Сталин Ἀθῆναι e\u0301 \u202eok\u202c", "emoji 👩\u200d🏫"]) == ["🏫", "👩"]
+
+
+def test_metadata_comes_from_the_notes(book: Pdf, seed: Notes) -> None:
+    info = book.reader.metadata
+    meta = seed.meta
+    assert info.title == meta.title and info.author == meta.author
+    assert meta.subtitle in info.subject and meta.course in info.subject
+    assert meta.course in info["/Keywords"] and "Key dates" in info["/Keywords"]
+    assert info["/Creator"] == "notesforge"
+    assert info["/CreationDate"].startswith("D:20231114221320")  # SOURCE_DATE_EPOCH, not the clock
+    assert book.reader.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_footer_has_the_title_and_the_page_number(book: Pdf, seed: Notes) -> None:
+    assert book.footers[0] == ""  # the title page has none
+    for number, footer in enumerate(book.footers[1:], 2):
+        assert footer.split() and str(number) in footer.split()
+        assert seed.meta.title in footer
+
+
+# --- paper and bytes ------------------------------------------------------------------
+
+
+def test_paper_is_a4_by_default_and_letter_when_set(seed_pdfs: dict[str, Path], nested: tuple[Notes, Pdf]) -> None:
+    assert Pdf(seed_pdfs["a4"]).size == pytest.approx(A4, abs=0.01)
+    assert Pdf(seed_pdfs["letter"]).size == pytest.approx(LETTER, abs=0.01)  # --set pdf.paper=letter
+    assert nested[1].size == pytest.approx(LETTER, abs=0.01)  # [export.pdf] paper = "letter"
+    for page in pypdf.PdfReader(seed_pdfs["letter"]).pages:
+        assert [float(v) for v in page.mediabox] == pytest.approx([0, 0, *LETTER], abs=0.01)
+
+
+def test_two_builds_are_byte_identical(seed_pdfs: dict[str, Path]) -> None:
+    assert seed_pdfs["a4"].read_bytes() == seed_pdfs["again"].read_bytes()
+
+
+def test_an_unknown_paper_size_is_a_settings_error(seed: Notes, tmp_path: Path) -> None:
+    with pytest.raises(notesforge.NotesError, match="paper"):
+        notesforge.build(seed, ["pdf"], tmp_path, {"pdf": {"paper": "a5"}})
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf not installed")
+def test_qpdf_finds_no_structural_problem(book: Pdf, hostile: tuple[Notes, Pdf]) -> None:
+    for pdf in (book, hostile[1]):
+        run = subprocess.run(["qpdf", "--check", str(pdf.path)], capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "No syntax or stream encoding errors" in run.stdout
+
+
+def test_importing_the_exporter_does_not_import_reportlab() -> None:
+    code = "import sys, notesforge.exporters.pdf as p; p.PdfExporter; print('reportlab' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
