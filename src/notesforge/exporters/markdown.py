@@ -36,7 +36,7 @@ from .base import Exporter, Option, atomic_path
 
 # Always escaped: emphasis, code, links, HTML and entities, headings, tables, strikethrough,
 # and the extensions of common renderers ($ math in Obsidian and pandoc).
-_SPECIALS = re.compile(r"([\\`*_\[\]<>#|&~$])")
+_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|&~$"})
 # `:smile:` is an emoji in GFM (pandoc's gfm reader too): break the shortcode.
 _EMOJI = re.compile(r":(?=[\w+-]+:)")
 # What would start another block at the beginning of a line: a list item, a setext
@@ -48,7 +48,8 @@ _BULLETS = ("-", "*")  # alternated so that two lists in a row stay two lists
 
 def escape(text: str) -> str:
     """`text` as Markdown that renders exactly as `text` (on one line)."""
-    return _EMOJI.sub(r"\\:", _SPECIALS.sub(r"\\\1", _NEWLINES.sub(" ", text)))
+    out = _NEWLINES.sub(" ", text).translate(_SPECIALS)
+    return _EMOJI.sub(r"\\:", out) if ":" in out else out
 
 
 def guard(line: str) -> str:
