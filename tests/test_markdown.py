@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from notesforge.cards import generate
-from notesforge.exporters.markdown import MarkdownExporter, escape, to_markdown
+from notesforge.exporters.markdown import MarkdownExporter, escape, inline, to_markdown
 from notesforge.inline import clozes, plain
 from notesforge.model import (
     Bullet,
     BulletList,
+    Cloze,
     ComparisonTable,
+    Emphasis,
     Glossary,
     Location,
     Meta,
@@ -26,6 +28,7 @@ from notesforge.model import (
     Paragraph,
     Section,
     Source,
+    Strong,
     Text,
     Timeline,
 )
@@ -253,3 +256,30 @@ def test_adjacent_lists_stay_separate() -> None:
 def test_newlines_in_text_do_not_break_blocks() -> None:
     text = to_markdown(notes_of(BulletList((Bullet((Text("a\n# b\n\n- c"),), None, LOC),), LOC)))
     assert "- a \\# b - c" in text
+
+
+BOLD_CASES = [
+    ((Strong((Text("a"),)), Cloze("b", None, 1), Text(" end")), "**ab** end"),
+    ((Cloze("a", None, 1), Cloze("b", "hint", 2), Text(".")), "**ab**."),
+    ((Strong((Cloze("a", None, 1), Text(" b"))),), "**a b**"),
+    ((Strong((Text("x "), Strong((Text("y"),)), Text(" z"))),), "**x y z**"),
+    ((Emphasis((Cloze("a", None, 1),)),), "***a***"),
+    ((Cloze("a*", None, 1), Text(" "), Strong((Text("b"),))), "**a\\*** **b**"),
+]
+
+
+@pytest.mark.parametrize(("rich", "expected"), BOLD_CASES)
+def test_bold_runs_are_markdown_bold(rich, expected) -> None:
+    assert inline(rich) == expected
+
+
+@needs_pandoc
+def test_pandoc_reads_bold_runs_as_bold() -> None:
+    bullets = BulletList(tuple(Bullet(rich, None, LOC) for rich, _ in BOLD_CASES), LOC)
+    html = pandoc_html(to_markdown(notes_of(bullets)))
+    items = re.findall(r"<li>(.*?)</li>", html)
+    assert len(items) == len(BOLD_CASES)
+    for item, (rich, _) in zip(items, BOLD_CASES, strict=True):
+        assert "<strong>" in item
+        assert re.sub(r"<[^>]+>", "", item) == plain(rich)
+        assert "**" not in item

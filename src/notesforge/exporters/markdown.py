@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..inline import render
+from ..inline import _merge, render
 from ..model import (
     BasicCard,
     BulletList,
@@ -83,23 +83,24 @@ _RENDERER = MarkdownRenderer()
 
 
 def _unbold(rich: Rich, bold: bool = False) -> Rich:
-    """Strong and cloze marks inside bold text become its plain content (`**a **b** c**` is not Markdown)."""
+    """Bold runs Markdown can write: no bold inside bold, no two bold runs side by side.
 
-    def one(node: Inline) -> Inline | Rich:
-        if isinstance(node, Cloze):
-            return Text(node.answer) if bold else node
-        if isinstance(node, Strong):
-            inner = _unbold(node.children, True)
-            return inner if bold else Strong(inner)
-        if isinstance(node, Emphasis):
-            return Emphasis(_unbold(node.children, bold))
-        return node
-
+    `**a **b** c**` and `**a****b**` are not bold in Markdown: strong text and cloze
+    marks inside bold text become its plain content, and adjacent ones merge.
+    """
     out: list[Inline] = []
     for node in rich:
-        done = one(node)
-        out.extend(done if isinstance(done, tuple) else (done,))
-    return tuple(out)
+        if isinstance(node, Emphasis):
+            out.append(Emphasis(_unbold(node.children, bold)))
+        elif not isinstance(node, Cloze | Strong):
+            out.append(node)
+        elif bold:
+            out.extend(_unbold(node.children, True) if isinstance(node, Strong) else (Text(node.answer),))
+        elif out and isinstance(out[-1], Cloze | Strong):
+            out[-1] = Strong(_unbold((out[-1], node), True))
+        else:
+            out.append(Strong(_unbold(node.children, True)) if isinstance(node, Strong) else node)
+    return _merge(out)  # adjacent text, as the parser leaves it
 
 
 def inline(rich: Rich) -> str:
