@@ -378,23 +378,39 @@ def test_pdffonts_reports_every_font_embedded(book: Pdf) -> None:
 def test_hostile_text_prints_literally_with_cyrillic_and_greek(hostile: tuple[Notes, Pdf]) -> None:
     notes, pdf = hostile
     for text in printed_texts(notes):
-        # Emoji have no glyph in Noto Sans; bidi controls and tabs are not text.
-        expected = squash(re.sub(r"[\U0001F000-\U0001FFFF\u200d\u202a-\u202e]", "", text))
-        if "emoji" in expected:
-            expected = expected.split(", emoji")[0]
-        assert expected in pdf.text, expected
+        # Emoji have no glyph in Noto Sans (printed as U+FFFD); bidi controls and joiners are dropped.
+        expected = re.sub(r"[\U0001F000-\U0001FFFF]", "\ufffd", re.sub(r"[\u200d\u202a-\u202e]", "", text))
+        assert squash(expected) in pdf.text, expected
     for literal in ("<script>alert(1)</script>", "R&D", "&bogus;", "<troika>", "]]>", "{{c1::x}}", "Сталин", "Ἀθῆναι"):
         assert literal in pdf.text, literal
+    assert "emoji \ufffd\ufffd, combining é, bidi evil text, a tab here." in pdf.text
     assert pdf.text.count("&amp;") == 1 and "&lt;" not in pdf.text  # the one written in the notes
     assert pdf.reader.metadata.title == notes.meta.title
     assert pdf.reader.metadata.author == notes.meta.author
     assert pdf.outline()[0][1] == "1 <h1>Heading</h1> & [latex]x^2[/latex]"
 
 
+def test_the_seed_has_a_glyph_for_every_character(seed: Notes) -> None:
+    from notesforge.exporters.pdf.common import missing_glyphs
+
+    assert missing_glyphs(seed) == []
+
+
+def test_characters_without_a_glyph_are_reported_where_they_are_written(tmp_path: Path) -> None:
+    notes = notesforge.loads(HOSTILE.read_bytes(), str(HOSTILE), epoch=EPOCH)
+    [outcome] = notesforge.build(notes, ["pdf"], tmp_path)
+    assert outcome.ok
+    [warning] = outcome.warnings
+    assert warning.loc.line == 22
+    assert "U+1F3EB" in warning.message and "U+1F469" in warning.message
+
+
 def test_missing_glyphs_are_detected() -> None:
     from notesforge.exporters.pdf import fonts
 
     assert fonts.missing_glyphs(["Сталин Ἀθῆναι e\u0301 \u202eok\u202c", "emoji 👩\u200d🏫"]) == ["🏫", "👩"]
+    printed = fonts.printable("Ἀθῆναι \u202eok\u202c 👩\u200d🏫 soft\u00adhyphen\t")
+    assert printed == "Ἀθῆναι ok \ufffd\ufffd soft\u00adhyphen\t"
 
 
 def test_metadata_comes_from_the_notes(book: Pdf, seed: Notes) -> None:

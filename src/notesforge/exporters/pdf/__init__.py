@@ -37,7 +37,10 @@ class PdfExporter(Exporter):
 
     def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
         from .booklet import build_booklet
+        from .common import glyph_warning, missing_glyphs
 
+        for loc, chars in missing_glyphs(notes):
+            self.warn(loc, glyph_warning(chars))
         target = self.output_path(notes, out_dir)
         with atomic_path(target) as tmp:
             build_booklet(notes, tmp, settings)

@@ -101,7 +101,10 @@ def format_date(day: dt.date, language: str) -> str:
 
 
 def build_booklet(notes: Notes, path: Path, settings: Mapping[str, Any]) -> None:
-    """Write the booklet for `notes` to `path` (settings: paper, questions)."""
+    """Write the booklet for `notes` to `path` (settings: paper, questions).
+
+    Characters Noto Sans cannot draw print as U+FFFD; `common.missing_glyphs` finds them.
+    """
     styles = make_styles()
     doc = BookletDoc(str(path), notes, paper=settings.get("paper", "a4"))
     builder = _Builder(notes, styles, doc.width)

@@ -30,7 +30,17 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ...inline import plain
-from ...model import BulletList, CardList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
+from ...model import (
+    BasicCard,
+    BulletList,
+    CardList,
+    ComparisonTable,
+    Glossary,
+    Location,
+    Notes,
+    Paragraph,
+    Timeline,
+)
 from . import fonts
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -71,40 +81,50 @@ def keywords(notes: Notes, extra: Iterable[str] = ()) -> list[str]:
     return [w for w in dict.fromkeys(words) if w]
 
 
-def note_texts(notes: Notes) -> Iterator[str]:
-    """Every piece of text of the notes as printed (meta, titles, blocks), for glyph checks."""
+def note_texts(notes: Notes) -> Iterator[tuple[Location, str]]:
+    """Every piece of text of the notes as printed, with where it was written (for glyph checks)."""
     meta = notes.meta
-    yield from (t for t in (meta.title, meta.subtitle, meta.course, meta.author) if t)
+    where = meta.loc or Location(notes.source.path, 0, 0)
+    yield from ((where, t) for t in (meta.title, meta.subtitle, meta.course, meta.author) if t)
     for section in notes.walk():
-        yield plain(section.title)
+        yield section.loc, plain(section.title)
         for block in section.blocks:
             if isinstance(block, Paragraph):
-                yield plain(block.text)
+                yield block.loc, plain(block.text)
             elif isinstance(block, BulletList):
-                yield from (plain(b.text) for b in block.items)
+                yield from ((b.loc, plain(b.text)) for b in block.items)
             elif isinstance(block, ComparisonTable):
                 if block.caption:
-                    yield plain(block.caption)
+                    yield block.loc, plain(block.caption)
                 for column in block.columns:
-                    yield plain(column.heading)
-                    yield from (plain(p.text) for p in column.points)
+                    yield column.loc, plain(column.heading)
+                    yield from ((p.loc, plain(p.text)) for p in column.points)
             elif isinstance(block, Timeline):
                 for event in block.events:
-                    yield event.date
-                    yield plain(event.text)
+                    yield event.loc, event.date + " " + plain(event.text)
             elif isinstance(block, Glossary):
                 for term in block.terms:
-                    yield plain(term.term)
-                    yield plain(term.definition)
+                    yield term.loc, plain(term.term) + " " + plain(term.definition)
             elif isinstance(block, CardList):
                 for card in block.cards:
-                    parts = (card.question, card.answer) if hasattr(card, "question") else (card.text, card.extra)
-                    yield from (plain(p) for p in parts if p)
+                    parts = (card.question, card.answer) if isinstance(card, BasicCard) else (card.text, card.extra)
+                    yield card.loc, " ".join(plain(p) for p in parts if p)
 
 
-def missing_glyphs(notes: Notes) -> list[str]:
-    """Characters of the notes that no embedded font can draw (they print as boxes)."""
-    return fonts.missing_glyphs(note_texts(notes))
+def missing_glyphs(notes: Notes) -> list[tuple[Location, list[str]]]:
+    """Where the notes hold characters no embedded font can draw (printed as U+FFFD), and which."""
+    found = []
+    for loc, text in note_texts(notes):
+        missing = fonts.missing_glyphs([text])
+        if missing:
+            found.append((loc, missing))
+    return found
+
+
+def glyph_warning(missing: list[str]) -> str:
+    """The user-facing message for characters `missing_glyphs` found."""
+    shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing)
+    return f"the PDF font (Noto Sans) has no glyph for {shown}: printed as \ufffd"
 
 
 class PageRef(Flowable):
@@ -262,7 +282,7 @@ class NotesDocTemplate(BaseDocTemplate):
         canv.line(left, y + 10, right, y + 10)
         canv.setFillColorRGB(*MUTED)
         canv.setFont(fonts.REGULAR, 8)
-        title = fit_text(self.notes.meta.title, fonts.REGULAR, 8, (right - left) * 0.75)
+        title = fit_text(fonts.printable(self.notes.meta.title), fonts.REGULAR, 8, (right - left) * 0.75)
         canv.setFont(fonts.BOLD, 9)
         if page % 2:
             canv.drawRightString(right, y, label)

@@ -7,9 +7,10 @@ Helvetica is never used: pass `REGULAR`/`BOLD`/... wherever reportlab takes a
 font name (paragraph and bullet styles, `TableStyle` `FONTNAME`, canvas text,
 the document's `initialFontName`).
 
-Noto Sans covers Latin, Greek (polytonic too) and Cyrillic. `missing_glyphs`
-tells which characters it cannot draw (emoji, CJK, ...): they print as an empty
-box but stay in the text layer. (The package's symbol and maths fonts are CFF
+Noto Sans covers Latin, Greek (polytonic too) and Cyrillic. `printable` turns
+text into what the family can draw (format controls dropped, characters without
+a glyph as U+FFFD); `missing_glyphs` tells which characters it cannot draw
+(emoji, CJK, ...), for a warning. (The package's symbol and maths fonts are CFF
 outlines, which reportlab cannot embed, so there is no fallback font.)
 
 Call `register()` before building; it is idempotent and cheap after the first
@@ -40,6 +41,10 @@ _FACES = {
 _lock = threading.RLock()
 _registered: set[str] = set()
 _cmaps: dict[str, frozenset[int]] = {}
+_printable: frozenset[str] = frozenset()  # characters the family draws as they are
+
+REPLACEMENT = "\ufffd"  # printed for a character Noto Sans has no glyph for
+SOFT_HYPHEN = "\u00ad"
 
 
 def font_buffer(module: str) -> bytes:
@@ -72,6 +77,11 @@ def register() -> str:
             _register_face(name, module)
         for bold, italic, name in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD_ITALIC)):
             addMapping(FAMILY, bold, italic, name)
+        global _printable
+        common = frozenset.intersection(*(_cmaps[face] for face in _FACES))
+        _printable = frozenset(
+            chr(c) for c in common if unicodedata.category(chr(c)) not in ("Cc", "Cf") or chr(c) == SOFT_HYPHEN
+        )
         return FAMILY
 
 
@@ -82,21 +92,38 @@ def covers(font_name: str, char: str) -> bool:
 
 
 def _ignorable(char: str) -> bool:
-    # Format controls (bidi marks, joiners), other controls and spacing need no glyph.
+    # Format controls (bidi marks, joiners) and other controls need no glyph.
     return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+
+
+def printable(text: str) -> str:
+    """`text` as it can be printed in Noto Sans.
+
+    Format controls (bidi overrides, joiners: reportlab neither reorders nor shapes
+    text, so they would only draw as stray marks) are dropped, and a character with
+    no glyph (emoji, CJK, ...) becomes U+FFFD, so the text layer matches the page.
+    Spaces are kept. Pure-covered text (the usual case) is returned as it is.
+    """
+    register()
+    if _printable.issuperset(text):
+        return text
+    out = []
+    for char in text:
+        if char in _printable or char.isspace():
+            out.append(char)
+        elif not _ignorable(char):
+            out.append(REPLACEMENT)
+    return "".join(out)
 
 
 def missing_glyphs(texts: Iterable[str]) -> list[str]:
     """Characters of `texts` that Noto Sans cannot draw, sorted; spaces and format controls left out.
 
-    Such characters print as an empty box but stay in the text layer; an exporter
-    may report them as a warning.
+    `printable` prints them as U+FFFD; an exporter may report them as a warning.
     """
     register()
-    cmap = _cmaps[REGULAR]
     missing = set()
     for text in texts:
-        for char in text:
-            if ord(char) not in cmap and not _ignorable(char):
-                missing.add(char)
+        if not _printable.issuperset(text):
+            missing.update(c for c in text if c not in _printable and not _ignorable(c))
     return sorted(missing)

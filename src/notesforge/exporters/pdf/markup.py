@@ -21,11 +21,12 @@ from xml.sax.saxutils import escape
 
 from ...inline import render
 from ...model import Cloze, Rich
+from . import fonts
 
 
 def escape_text(value: str) -> str:
-    """`value` as Paragraph markup that prints literally."""
-    return escape(value)
+    """`value` as Paragraph markup that prints literally (see `fonts.printable` for what cannot)."""
+    return escape(fonts.printable(value))
 
 
 class PdfInline:
