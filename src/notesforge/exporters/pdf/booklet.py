@@ -33,7 +33,7 @@ from ...model import Paragraph as NoteParagraph
 from . import fonts
 from .common import NotesDocTemplate, PageRef
 from .markup import escape_text, para_text
-from .styles import ACCENT, MUTED, RULE, ZEBRA, Styles, grid_table_style, make_styles
+from .styles import ACCENT, ACCENT_LIGHT, MUTED, RULE, ZEBRA, Styles, grid_table_style, make_styles
 from .timeline import timeline_flowables
 
 MONTHS = (
@@ -246,28 +246,32 @@ class _Builder:
         return out
 
     def glossary(self, block: Glossary) -> list[Flowable]:
+        """Key terms in alphabetical order, as a two-column table whose heading row repeats."""
         s = self.s
         terms = sorted(block.terms, key=lambda t: plain(t.term).casefold())
-        rows = [
+        if not terms:
+            return []
+        rows = [[Paragraph("Term", s.cell_head), Paragraph("Meaning", s.cell_head)]]
+        rows += [
             [Paragraph(f"<b>{para_text(t.term)}</b>", s.cell), Paragraph(para_text(t.definition), s.cell)]
             for t in terms
         ]
-        if not rows:
-            return []
         term_w = min(max(32 * mm, self.width * 0.26), 55 * mm)
-        table = Table(rows, colWidths=[term_w, self.width - term_w], hAlign="LEFT")
+        table = Table(rows, colWidths=[term_w, self.width - term_w], repeatRows=1, hAlign="LEFT")
         cmds: list[tuple] = [
             ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), ACCENT_LIGHT),
             ("LINEABOVE", (0, 0), (-1, 0), 0.9, ACCENT),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.9, ACCENT),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
             ("LINEBELOW", (0, -1), (-1, -1), 0.9, ACCENT),
             ("LEFTPADDING", (0, 0), (-1, -1), 5),
             ("RIGHTPADDING", (0, 0), (-1, -1), 5),
             ("TOPPADDING", (0, 0), (-1, -1), 4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
         ]
-        cmds += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(1, len(rows), 2)]
+        cmds += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(2, len(rows), 2)]
         table.setStyle(TableStyle(cmds))
         return [table, Spacer(0, s.body.spaceAfter)]
 
