@@ -460,6 +460,10 @@ def test_qpdf_finds_no_structural_problem(book: Pdf, hostile: tuple[Notes, Pdf])
 
 
 def test_importing_the_exporter_does_not_import_reportlab() -> None:
-    code = "import sys, notesforge.exporters.pdf as p; p.PdfExporter; print('reportlab' in sys.modules)"
+    # The shared layer's light modules are imported at module level by the other PDF exporters.
+    code = (
+        "import sys, notesforge.exporters.pdf as p, notesforge.exporters.pdf.markup, notesforge.exporters.pdf.fonts; "
+        "p.PdfExporter; print('reportlab' in sys.modules)"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"

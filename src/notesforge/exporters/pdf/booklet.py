@@ -74,6 +74,9 @@ class Heading(Paragraph):
         # page; a conditional page break before the heading keeps it off page bottoms.
         self.keepWithNext = 0
 
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []  # never split a heading: it moves to the next page whole
+
     def draw(self) -> None:
         entry, canv = self.entry, self.canv
         canv.bookmarkHorizontal(entry.key, 0, self.height + self.style.spaceBefore)
