@@ -1,0 +1,247 @@
+"""Printable flashcards (PDF) for double-sided printing, cut from a grid.
+
+One card per question of `cards.generate()` (`Card.questions()`): explicit cards,
+both directions of reversed cards, dates and key terms; each cloze deletion is a
+card of its own, its sentence on the front with the deleted fact as a bold `[…]`
+(or its hint). A sheet is two pages: the fronts (odd page), in a grid of
+`columns` x `rows` cards read left to right, top to bottom, then the backs (even
+page) with the columns mirrored, so that printed duplex and flipped on the long
+edge each back lands behind its front. Each card carries its section's name and
+its number in small print on both sides; its text is set as large as fits the card
+(shrunk, never overflowing). Fronts get thin cut marks in the margins and a faint
+cutting grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..cards import CardKind, generate
+from ..inline import plain
+from ..model import Notes, Rich
+from .base import Exporter, Option, atomic_path
+from .pdf.markup import para_text
+from .pdf.options import PAPER_OPTION
+from .prints import SECTIONS_OPTION, check_choices, choose_sections, hex_color
+
+KINDS = tuple(kind.value for kind in CardKind)
+MM = 72 / 25.4
+SIDE_MARGIN = 12 * MM  # left and right: equal, so that the mirrored backs line up
+TOP_MARGIN = 12 * MM
+BOTTOM_MARGIN = 18 * MM  # the sheet label sits inside it, below the cut marks
+PADDING = 4.5 * MM  # inside a card: printers shift duplex pages by a millimetre or two
+SMALL = 6.5  # section name and card number
+TEXT_SIZES = (15, 14, 13, 12, 11, 10, 9, 8.5, 8, 7.5, 7, 6.5, 6, 5.5, 5)
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """One printed card: its number, section, front (with the prompt) and back."""
+
+    number: int
+    section: str
+    prompt: str
+    front: Rich
+    back: Rich
+    extra: Rich = ()  # a cloze card's extra note, on the back
+
+
+Box = tuple[float, float, float, float]  # x0, y0 (bottom), x1, y1 (top), in points from the page's lower left
+
+
+def card_boxes(page: tuple[float, float], columns: int, rows: int) -> list[list[Box]]:
+    """The cells of the grid on a page of size `page`: `boxes[row][column]`, row 0 at the top."""
+    width, height = page
+    cw = (width - 2 * SIDE_MARGIN) / columns
+    ch = (height - TOP_MARGIN - BOTTOM_MARGIN) / rows
+    top = height - TOP_MARGIN
+    return [
+        [(SIDE_MARGIN + c * cw, top - (r + 1) * ch, SIDE_MARGIN + (c + 1) * cw, top - r * ch) for c in range(columns)]
+        for r in range(rows)
+    ]
+
+
+def slot(index: int, columns: int, rows: int, back: bool) -> tuple[int, int, int]:
+    """(page index from 0, column, row) of card `index` (from 0), front or back."""
+    per_sheet = columns * rows
+    sheet, place = divmod(index, per_sheet)
+    row, column = divmod(place, columns)
+    if back:
+        column = columns - 1 - column
+    return 2 * sheet + back, column, row
+
+
+class FlashcardsExporter(Exporter):
+    name = "flashcards"
+    description = "Printable flashcards (PDF): a grid of cards per page, backs behind fronts when printed duplex"
+    suffix = ".flashcards.pdf"
+    options = (
+        PAPER_OPTION,
+        Option("columns", int, 2, "cards across a page", choices=(1, 2, 3, 4)),
+        Option("rows", int, 4, "cards down a page", choices=tuple(range(1, 9))),
+        Option("kinds", list, list(KINDS), "which cards: " + ", ".join(KINDS)),
+        SECTIONS_OPTION,
+    )
+
+    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+        check_choices(notes, self.name, "kinds", settings["kinds"], KINDS, "card kind")
+        sections = {s.id for s in choose_sections(notes, self.name, settings["sections"])}
+        faces = list(faces_of(notes, set(settings["kinds"]), sections))
+        target = self.output_path(notes, out_dir)
+        with atomic_path(target) as tmp:
+            build_flashcards(notes, faces, str(tmp), settings)
+        return target
+
+
+def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face]:
+    """A face per question of every chosen card, numbered from 1 in document order."""
+    number = 0
+    for card in generate(notes):
+        if card.kind.value not in kinds or card.section.id not in sections:
+            continue
+        for question in card.questions():
+            number += 1
+            extra = card.back if card.is_cloze else ()
+            yield Face(number, plain(card.section.title), question.prompt, question.front, question.back, extra)
+
+
+def build_flashcards(notes: Notes, faces: list[Face], out: str, settings: Mapping[str, Any]) -> None:
+    from reportlab.platypus import Frame, PageBreak, PageTemplate
+
+    from .pdf.common import Margins
+    from .prints import print_doc
+
+    columns, rows = settings["columns"], settings["rows"]
+    per_sheet = columns * rows
+    sheets = [faces[i : i + per_sheet] for i in range(0, len(faces), per_sheet)] or [[]]
+    margins = Margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=BOTTOM_MARGIN, footer=6 * MM)
+
+    def templates(doc: Any) -> list:
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, 0, 0, 0, 0, id="sheet")
+        return [PageTemplate("sheet", [frame], onPage=lambda canv, d: _label(canv, d, len(sheets)))]
+
+    subject = f"Flashcards: {len(faces)} cards"
+    doc = print_doc(out, notes, paper=settings["paper"], subject=subject, templates=templates, margins=margins)
+    boxes = card_boxes(doc.pagesize, columns, rows)
+    sheet_of = _sheet_class()
+    story: list[Any] = []
+    for sheet in sheets:
+        story += [sheet_of(sheet, boxes, False), PageBreak(), sheet_of(sheet, boxes, True), PageBreak()]
+    doc.build(story[:-1])
+
+
+def _label(canv: Any, doc: Any, sheets: int) -> None:
+    """Which side of which sheet this page is, in the bottom margin."""
+    from .pdf import fonts
+    from .pdf.common import MUTED
+
+    page = canv.getPageNumber()
+    side = "fronts" if page % 2 else "backs"
+    text = f"Sheet {(page + 1) // 2} of {sheets}, {side}"
+    if page == 1:
+        text += " · print double-sided, flip on the long edge, then cut along the marks"
+    canv.saveState()
+    canv.setFillColorRGB(*MUTED)
+    canv.setFont(fonts.REGULAR, 7)
+    canv.drawCentredString(doc.pagesize[0] / 2, doc.margins.footer, text)
+    canv.restoreState()
+
+
+@cache
+def _sheet_class() -> type:
+    from reportlab.platypus import Flowable
+
+    class Sheet(Flowable):
+        """One page of card faces, filling the frame, drawn in page coordinates."""
+
+        def __init__(self, faces: list[Face], boxes: list[list[Box]], back: bool) -> None:
+            super().__init__()
+            self.faces, self.boxes, self.back = faces, boxes, back
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            return avail_width, avail_height
+
+        def draw(self) -> None:
+            canv = self.canv
+            canv.saveState()
+            canv.translate(-SIDE_MARGIN, -BOTTOM_MARGIN)  # the frame's origin -> the page's
+            if not self.back:
+                _cut_marks(canv, self.boxes)
+            for index, face in enumerate(self.faces):
+                _, column, row = slot(index, len(self.boxes[0]), len(self.boxes), self.back)
+                _draw_face(canv, face, self.boxes[row][column], self.back)
+            canv.restoreState()
+
+    return Sheet
+
+
+def _cut_marks(canv: Any, boxes: list[list[Box]]) -> None:
+    """Marks in the margins on every cutting line, and a faint dashed grid between the cards."""
+    left, top = boxes[0][0][0], boxes[0][0][3]
+    right, bottom = boxes[-1][-1][2], boxes[-1][-1][1]
+    xs = [left] + [b[2] for b in boxes[0]]
+    ys = [top] + [row[0][1] for row in boxes]
+    mark, gap = 5 * MM, 1.5 * MM
+    canv.setStrokeColorRGB(0.35, 0.35, 0.38)
+    canv.setLineWidth(0.3)
+    for x in xs:
+        canv.line(x, top + gap, x, top + gap + mark)
+        canv.line(x, bottom - gap, x, bottom - gap - mark)
+    for y in ys:
+        canv.line(left - gap, y, left - gap - mark, y)
+        canv.line(right + gap, y, right + gap + mark, y)
+    canv.setStrokeColorRGB(0.82, 0.82, 0.85)
+    canv.setLineWidth(0.25)
+    canv.setDash(2, 3)
+    for x in xs:
+        canv.line(x, bottom, x, top)
+    for y in ys:
+        canv.line(left, y, right, y)
+    canv.setDash()
+
+
+def _draw_face(canv: Any, face: Face, box: Box, back: bool) -> None:
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
+    from .pdf import fonts
+    from .pdf.common import fit_text
+    from .pdf.markup import escape_text
+    from .pdf.styles import INK, MUTED
+    from .prints import fitted_paragraph
+
+    x0, y0, x1, y1 = box
+    inner_w = x1 - x0 - 2 * PADDING
+    # The header: section name (left) and card number (right), in small print.
+    number = str(face.number)
+    canv.setFillColor(MUTED)
+    canv.setFont(fonts.BOLD, SMALL)
+    canv.drawRightString(x1 - PADDING, y1 - PADDING - SMALL, number)
+    room = inner_w - canv.stringWidth(number, fonts.BOLD, SMALL) - 2 * MM
+    canv.setFont(fonts.REGULAR, SMALL)
+    canv.drawString(x0 + PADDING, y1 - PADDING - SMALL, fit_text(face.section, fonts.REGULAR, SMALL, room))
+    text_top = y1 - PADDING - SMALL * 1.8
+    if not back and face.prompt:
+        canv.setFont(fonts.ITALIC, 8)
+        canv.drawCentredString((x0 + x1) / 2, text_top - 8, fit_text(face.prompt, fonts.ITALIC, 8, inner_w))
+        text_top -= 8 * 1.6
+    # The text, as large as fits, centred in what is left.
+    markup = para_text(face.back if back else face.front)
+    if back and face.extra:
+        markup += f'<br/><font color="{hex_color(MUTED)}"><i>{para_text(face.extra)}</i></font>'
+    if not markup:
+        markup = escape_text("—")
+    style = ParagraphStyle("card", fontName=fonts.REGULAR, textColor=INK, alignment=TA_CENTER)
+    box_h = text_top - (y0 + PADDING)
+    para, used = fitted_paragraph(markup, style, inner_w, box_h, TEXT_SIZES)
+    widest = max(para.getActualLineWidths0(), default=0.0)
+    scale = min(1.0, box_h / used if used else 1.0, inner_w / widest if widest else 1.0)
+    canv.saveState()
+    canv.translate(x0 + PADDING, text_top - (box_h - used * scale) / 2)
+    canv.scale(scale, scale)
+    para.drawOn(canv, 0, -used)
+    canv.restoreState()

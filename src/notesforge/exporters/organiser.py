@@ -1,0 +1,292 @@
+"""Knowledge organiser (PDF): the notes' summary on one landscape page (two at most).
+
+Under a title band, three columns hold the big questions (the section titles that
+are questions), the key dates as a compact timeline, the key terms with their
+definitions, and the comparison tables. The type is set as large as lets it all
+fit on one page, else on two, but never below 7 points: each size from 9.5 down
+is laid out until one fits (a layout costs milliseconds). Notes too long for two
+pages at 7 points keep every item and take more pages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..inline import plain
+from ..model import ComparisonTable, Event, Glossary, Notes, Term, Timeline
+from .base import Exporter, atomic_path
+from .pdf.markup import escape_text, para_text
+from .pdf.options import PAPER_OPTION
+from .prints import hex_color
+
+SIZES = (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # 7 points is the floor: nothing smaller is printed
+MM = 72 / 25.4
+MARGIN = 10 * MM
+GUTTER = 5 * MM  # between the columns
+COLUMNS = 3
+
+
+class OrganiserExporter(Exporter):
+    name = "organiser"
+    description = "Knowledge organiser (PDF): dates, terms, tables and big questions on one landscape page"
+    suffix = ".organiser.pdf"
+    options = (PAPER_OPTION,)
+
+    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+        data = build_organiser(notes, settings["paper"])
+        target = self.output_path(notes, out_dir)
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+        return target
+
+
+def big_questions(notes: Notes) -> list[str]:
+    """Section titles that ask a question, in document order."""
+    return [plain(s.title).strip() for s in notes.walk() if plain(s.title).strip().endswith("?")]
+
+
+def key_dates(notes: Notes) -> list[Event]:
+    return [e for s in notes.walk() for b in s.blocks if isinstance(b, Timeline) for e in b.events]
+
+
+def key_terms(notes: Notes) -> list[Term]:
+    return [t for s in notes.walk() for b in s.blocks if isinstance(b, Glossary) for t in b.terms]
+
+
+def tables(notes: Notes) -> list[ComparisonTable]:
+    return [b for s in notes.walk() for b in s.blocks if isinstance(b, ComparisonTable)]
+
+
+def build_organiser(notes: Notes, paper: str) -> bytes:
+    """The PDF bytes at the largest type size that fits one page, else two, else the smallest."""
+    best: tuple[int, bytes] | None = None
+    for size in SIZES:
+        pages, data = _layout(notes, paper, size)
+        if pages == 1:
+            return data
+        if pages <= 2 and best is None:
+            best = (pages, data)
+    return best[1] if best else data
+
+
+def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
+    from reportlab.platypus import Frame, FrameBreak, PageTemplate
+
+    from .pdf.common import Margins
+    from .prints import print_doc
+
+    out = io.BytesIO()
+    header = _header(notes, size)
+    margins = Margins(left=MARGIN, right=MARGIN, top=MARGIN, bottom=MARGIN + 3 * MM, footer=MARGIN - 2 * MM)
+
+    def templates(doc: Any) -> list:
+        x, y, width, height = doc.leftMargin, doc.bottomMargin, doc.width, doc.height
+        _, head = header.wrap(width, height)
+        head += size  # the space under the band
+        col = (width - (COLUMNS - 1) * GUTTER) / COLUMNS
+
+        def columns(top: float) -> list:
+            return [Frame(x + i * (col + GUTTER), y, col, top, 0, 0, 0, 0, id=f"col{i}") for i in range(COLUMNS)]
+
+        first = [Frame(x, y + height - head, width, head, 0, 0, 0, 0, id="head"), *columns(height - head)]
+        return [
+            PageTemplate("first", first, onPage=doc.draw_footer, autoNextPageTemplate="more"),
+            PageTemplate("more", columns(height), onPage=doc.draw_footer),
+        ]
+
+    doc = print_doc(
+        out,
+        notes,
+        paper=paper,
+        subject=" — ".join(t for t in ("Knowledge organiser", notes.meta.subtitle, notes.meta.course) if t),
+        templates=templates,
+        landscape=True,
+        margins=margins,
+    )
+    col_width = (doc.width - (COLUMNS - 1) * GUTTER) / COLUMNS
+    doc.build([header, FrameBreak(), *_body(notes, size, col_width)])
+    return doc.page, out.getvalue()
+
+
+def _styles(size: float) -> dict[str, Any]:
+    from reportlab.lib.enums import TA_RIGHT
+
+    from .pdf import fonts
+    from .pdf.styles import ACCENT, make_styles
+
+    base = make_styles(size).body.clone("org-body", fontSize=size, leading=size * 1.22, spaceAfter=0)
+    return {
+        "body": base,
+        "term": base.clone("org-term", spaceAfter=size * 0.3),
+        "band": base.clone("org-band", fontName=fonts.BOLD, fontSize=size + 1.5, leading=(size + 1.5) * 1.2),
+        "date": base.clone("org-date", fontName=fonts.BOLD, textColor=ACCENT, alignment=TA_RIGHT),
+        "caption": base.clone("org-caption", fontName=fonts.BOLD_ITALIC, spaceBefore=2, spaceAfter=2, keepWithNext=1),
+        "head": base.clone("org-head", fontName=fonts.BOLD),
+        "question": base.clone(
+            "org-question",
+            fontName=fonts.BOLD,
+            leftIndent=size * 1.4,
+            bulletFontName=fonts.BOLD,
+            bulletColor=ACCENT,
+            spaceAfter=size * 0.3,
+        ),
+    }
+
+
+def _header(notes: Notes, size: float) -> Any:
+    """The title band: title on the left; what it is, subtitle and course on the right."""
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.platypus import Paragraph, Table
+
+    from .pdf import fonts
+    from .pdf.styles import ACCENT, MUTED
+
+    meta = notes.meta
+    body = _styles(size)["body"]
+    title = body.clone("org-title", fontName=fonts.BOLD, fontSize=size * 1.9, leading=size * 2.2, textColor=ACCENT)
+    right = body.clone("org-right", alignment=TA_RIGHT, textColor=MUTED)
+    about = "<b>Knowledge organiser</b>"
+    about += "".join(f"<br/>{escape_text(t)}" for t in (meta.subtitle, meta.course) if t)
+    table = Table([[Paragraph(escape_text(meta.title), title), Paragraph(about, right)]], colWidths=["62%", "38%"])
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LINEBELOW", (0, 0), (-1, -1), 1.2, ACCENT),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+    )
+    return table
+
+
+def _band(text: str, size: float, width: float) -> Any:
+    """A coloured heading bar the width of a column, kept with what follows."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table
+
+    from .pdf.styles import ACCENT
+
+    style = _styles(size)["band"].clone("org-band-white", textColor=colors.white)
+    band = Table(
+        [[Paragraph(escape_text(text), style)]], colWidths=[width], spaceBefore=size * 0.6, spaceAfter=size * 0.5
+    )
+    band.setStyle(
+        [
+            ("BACKGROUND", (0, 0), (-1, -1), ACCENT),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
+    band.spaceAfter = size * 0.5
+    band.keepWithNext = 1
+    return band
+
+
+def _body(notes: Notes, size: float, width: float) -> list[Any]:
+    from reportlab.platypus import Paragraph, Table
+
+    from .pdf.styles import ACCENT, grid_table_style
+
+    st = _styles(size)
+    story: list[Any] = []
+    questions = big_questions(notes)
+    if questions:
+        story.append(_band("Big questions", size, width))
+        story += [
+            Paragraph(escape_text(q), st["question"], bulletText=f"{n}") for n, q in enumerate(questions, start=1)
+        ]
+    dates = key_dates(notes)
+    if dates:
+        story.append(_band("Key dates", size, width))
+        story.append(_timeline(dates, st, width))
+    terms = key_terms(notes)
+    if terms:
+        story.append(_band("Key terms", size, width))
+        accent = hex_color(ACCENT)
+        story += [
+            Paragraph(
+                f'<font color="{accent}"><b>{para_text(t.term)}</b></font>: {para_text(t.definition)}', st["term"]
+            )
+            for t in terms
+        ]
+    for block in tables(notes):
+        story.append(_band(plain(block.caption) if block.caption else "Comparison", size, width))
+        columns = block.columns
+        rows = [[Paragraph(para_text(c.heading), st["head"]) for c in columns]]
+        for i in range(max((len(c.points) for c in columns), default=0)):
+            rows.append(
+                [Paragraph(para_text(c.points[i].text), st["body"]) if i < len(c.points) else "" for c in columns]
+            )
+        table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=1)
+        style = grid_table_style(rows=len(rows))
+        for cmd in ("LEFTPADDING", "RIGHTPADDING"):
+            style.add(cmd, (0, 0), (-1, -1), 3)
+        style.add("TOPPADDING", (0, 0), (-1, -1), 2)
+        style.add("BOTTOMPADDING", (0, 0), (-1, -1), 3)
+        table.setStyle(style)
+        story.append(table)
+    if not story:
+        story.append(Paragraph("These notes have no key dates, key terms, comparison tables or questions.", st["body"]))
+    return story
+
+
+def _timeline(events: list[Event], st: dict[str, Any], width: float) -> Any:
+    """Dates on the left of an axis, a marker per event, the events on the right."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    from .pdf import fonts
+    from .pdf.styles import ACCENT
+
+    date = st["date"]
+    widest = max(stringWidth(e.date, fonts.BOLD, date.fontSize) for e in events)
+    date_width = min(widest + 8, width * 0.32)
+    rows = [[Paragraph(escape_text(e.date), date), Paragraph(para_text(e.text), st["body"])] for e in events]
+    table = _timeline_class()(rows, colWidths=[date_width, width - date_width])
+    table.marker_drop = 1 + st["body"].leading * 0.62  # the top padding, then the middle of the first line
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBEFORE", (1, 0), (1, -1), 1.2, ACCENT),
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), 6),
+            ("LEFTPADDING", (1, 0), (1, -1), 7),
+            ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
+    return table
+
+
+@cache
+def _timeline_class() -> type:
+    from reportlab.platypus import Table
+
+    from .pdf.styles import ACCENT, ACCENT_LIGHT
+
+    class TimelineTable(Table):
+        """A two-column table whose rule between the columns is the axis, with a marker per row."""
+
+        marker_drop = 6.0  # from the top of a row to the middle of its first line
+
+        def draw(self) -> None:
+            super().draw()
+            canv = self.canv
+            x = self._colpositions[1]
+            canv.saveState()
+            canv.setStrokeColor(ACCENT)
+            canv.setFillColor(ACCENT_LIGHT)
+            canv.setLineWidth(1)
+            for top in self._rowpositions[:-1]:
+                canv.circle(x, top - self.marker_drop, 2.6, stroke=1, fill=1)
+            canv.restoreState()
+
+    return TimelineTable

@@ -1,0 +1,157 @@
+"""Fill-in-the-blanks worksheet (PDF): the notes' bullets with every key fact a numbered blank.
+
+Each cloze mark `[[answer|hint]]` of a bullet or a comparison-table point prints as
+its number and a blank line sized to the answer (with room for handwriting), the
+hint in small print after it; paragraphs stay as context. Blanks are numbered down
+the worksheet, and an **Answers** key on a page of its own lists every number and its
+answer, so the teacher can keep it back. `sections` picks sections by id (in that
+order); `shuffle` with `seed` reorders the bullets of each list, the same way for the
+same seed.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..model import BulletList, Cloze, ComparisonTable, Notes, Paragraph, Section
+from .base import Exporter, Option, atomic_path
+from .pdf.markup import PdfInline, escape_text, para_text
+from .pdf.options import PAPER_OPTION
+from .prints import SECTIONS_OPTION, choose_sections, hex_color
+
+BODY_SIZE = 11.0
+SMALL_SIZE = 7.5  # numbers and hints of the blanks
+MIN_BLANK = 48.0  # points: room for a short answer written by hand
+HANDWRITING = 1.45  # handwriting is wider than print
+
+
+class WorksheetExporter(Exporter):
+    name = "worksheet"
+    description = "Fill-in-the-blanks worksheet (PDF): numbered blanks for the key facts, answers key at the end"
+    suffix = ".worksheet.pdf"
+    options = (
+        PAPER_OPTION,
+        SECTIONS_OPTION,
+        Option("shuffle", bool, False, "shuffle the bullets of each list (the same order for the same seed)"),
+        Option("seed", int, 1, "the seed of the shuffle: another seed, another version of the worksheet"),
+    )
+
+    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+        sections = choose_sections(notes, self.name, settings["sections"])
+        target = self.output_path(notes, out_dir)
+        with atomic_path(target) as tmp:
+            build_worksheet(notes, sections, tmp, settings)
+        return target
+
+
+def blank_markup(number: int, cloze: Cloze, size: float = BODY_SIZE) -> str:
+    """Paragraph markup of blank `number`: its number, a line of underscores as wide as the answer, the hint."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from .pdf import fonts
+    from .pdf.styles import ACCENT, MUTED
+
+    width = max(MIN_BLANK, stringWidth(cloze.answer, fonts.BOLD, size) * HANDWRITING + size)
+    line = "_" * math.ceil(width / stringWidth("_", fonts.REGULAR, size))
+    label = f'<font size="{SMALL_SIZE}" color="{hex_color(ACCENT)}"><b>({number})</b></font>'
+    hint = ""
+    if cloze.hint:
+        hint = f'\u00a0<font size="{SMALL_SIZE}" color="{hex_color(MUTED)}"><i>({escape_text(cloze.hint)})</i></font>'
+    return f"{label}\u00a0{line}{hint}"
+
+
+class Blanks(PdfInline):
+    """Cloze marks as numbered blanks; remembers their answers in order."""
+
+    def __init__(self) -> None:
+        self.answers: list[Cloze] = []
+
+    def cloze(self, cloze: Cloze) -> str:
+        self.answers.append(cloze)
+        return blank_markup(len(self.answers), cloze)
+
+
+def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: Mapping[str, Any]) -> None:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import BalancedColumns, HRFlowable, PageBreak, Spacer
+    from reportlab.platypus import Paragraph as P
+
+    from .pdf.common import NotesDocTemplate
+    from .pdf.styles import ACCENT, RULE, make_styles
+
+    line = " · ".join(t for t in ("Worksheet", notes.meta.subtitle, notes.meta.course) if t)
+    if settings["shuffle"]:
+        line += f" · version {settings['seed']}"
+    doc = NotesDocTemplate(str(out), notes, paper=settings["paper"], subject=line)
+    styles = make_styles(BODY_SIZE)
+    writing = BODY_SIZE * 2.0  # leading with room to write above each blank line
+    bullet = styles.bullet.clone("ws-bullet", leading=writing, spaceAfter=2)
+    context = styles.body.clone("ws-context", fontName=styles.caption.fontName, textColor=styles.small.textColor)
+    cell = styles.cell.clone("ws-cell", fontSize=BODY_SIZE * 0.95, leading=writing)
+    key_entry = styles.body.clone("ws-key", leftIndent=22, bulletIndent=0, spaceAfter=2, leading=BODY_SIZE * 1.3)
+    blanks = Blanks()
+    rng = random.Random(settings["seed"])
+    meta = notes.meta
+
+    story: list[Any] = [P(escape_text(meta.title), styles.title.clone("ws-title", fontSize=24, leading=29))]
+    story.append(P(escape_text(line), styles.byline))
+    story.append(Spacer(1, 5 * mm))
+    fields = "Name " + "_" * 34 + "\u2003Class " + "_" * 12 + "\u2003Date " + "_" * 14
+    story.append(P(fields, styles.body.clone("ws-fields", leading=BODY_SIZE * 2)))
+    story.append(
+        P(
+            "Fill in each numbered blank. A word in brackets after a blank is a hint. "
+            "The answers are on the last page.",
+            styles.small,
+        )
+    )
+    story.append(HRFlowable(width="100%", thickness=0.8, color=ACCENT, spaceBefore=4, spaceAfter=4))
+
+    for section in sections:
+        blocks = [b for b in section.blocks if isinstance(b, BulletList | ComparisonTable | Paragraph)]
+        if not blocks:
+            continue
+        story.append(P(para_text(section.title), styles.h2 if section.depth == 1 else styles.h3))
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                story.append(P(para_text(block.text), context))
+            elif isinstance(block, BulletList):
+                items = list(block.items)
+                if settings["shuffle"]:
+                    rng.shuffle(items)
+                story += [P(para_text(item.text, blanks), bullet, bulletText="•") for item in items]
+            else:
+                story += _table(block, blanks, styles, cell, doc.width)
+
+    story.append(PageBreak())
+    story.append(P("Answers", styles.h1.clone("ws-answers", spaceBefore=0)))
+    if blanks.answers:
+        entries = [
+            P(escape_text(c.answer), key_entry, bulletText=f"{n}.") for n, c in enumerate(blanks.answers, start=1)
+        ]
+        story.append(BalancedColumns(entries, nCols=3, innerPadding=8 * mm))
+    else:
+        story.append(P("These sections have no blanks: mark key facts with [[answer]] in bullets.", styles.small))
+    story.append(HRFlowable(width="100%", thickness=0.4, color=RULE, spaceBefore=6))
+    doc.build(story)
+
+
+def _table(block: ComparisonTable, blanks: Blanks, styles: Any, cell: Any, width: float) -> list[Any]:
+    """A comparison table with blanks in its points: one row per point, headings repeated on each page."""
+    from reportlab.platypus import Paragraph as P
+    from reportlab.platypus import Table
+
+    from .pdf.styles import grid_table_style
+
+    columns = block.columns
+    rows: list[list[Any]] = [[P(para_text(c.heading), styles.cell_head) for c in columns]]
+    for i in range(max((len(c.points) for c in columns), default=0)):
+        rows.append([P(para_text(c.points[i].text, blanks), cell) if i < len(c.points) else "" for c in columns])
+    table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=1, spaceBefore=4, spaceAfter=8)
+    table.setStyle(grid_table_style(rows=len(rows)))
+    caption = styles.caption.clone("ws-caption", keepWithNext=1)
+    return ([P(para_text(block.caption), caption)] if block.caption else []) + [table]
