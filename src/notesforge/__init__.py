@@ -1,17 +1,38 @@
-"""notesforge: write revision notes once, build Anki decks, PDFs and EPUB booklets."""
+"""notesforge: write revision notes once, build Anki decks, PDFs and EPUB booklets.
+
+The public names load on first use, so `notesforge --help` stays as quick as click itself.
+"""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic, NotesError
-from .model import Notes
-from .pipeline import Outcome, build
-from .reader import load, loads
+from ._version import __version__
 
-try:
-    __version__ = version("notesforge")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic, NotesError
+    from .model import Notes
+    from .pipeline import Outcome, build
+    from .reader import load, loads
+
+_LAZY = {
+    "Diagnostic": "diagnostics",
+    "NotesError": "diagnostics",
+    "Notes": "model",
+    "Outcome": "pipeline",
+    "build": "pipeline",
+    "load": "reader",
+    "loads": "reader",
+}
 
 __all__ = ["Diagnostic", "Notes", "NotesError", "Outcome", "__version__", "build", "load", "loads"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'notesforge' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

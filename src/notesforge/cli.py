@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -47,7 +46,7 @@ def _source_text(source: str) -> str | None:
 
 
 def _version() -> str:
-    from . import __version__
+    from ._version import __version__
 
     return __version__
 
@@ -258,6 +257,8 @@ def init(directory: str, force: bool) -> None:
     if target.exists() and not force:
         raise click.ClickException(f"{target} exists; use --force to overwrite it")
     target.parent.mkdir(parents=True, exist_ok=True)
+    from importlib import resources
+
     starter = resources.files("notesforge").joinpath("templates/starter.toml").read_text(encoding="utf-8")
     target.write_text(starter, encoding="utf-8")
     click.echo(f"wrote {target}; check it with: notesforge check {target}")
