@@ -26,7 +26,7 @@ from ..model import Notes, Rich
 from .base import Exporter, Option, atomic_path
 from .pdf.markup import para_text
 from .pdf.options import PAPER_OPTION
-from .prints import SECTIONS_OPTION, check_choices, choose_sections, hex_color
+from .prints import SECTIONS_OPTION, check_choices, choose_sections, hex_color, warn_missing_glyphs
 
 KINDS = tuple(kind.value for kind in CardKind)
 MM = 72 / 25.4
@@ -91,6 +91,7 @@ class FlashcardsExporter(Exporter):
         check_choices(notes, self.name, "kinds", settings["kinds"], KINDS, "card kind")
         sections = {s.id for s in choose_sections(notes, self.name, settings["sections"])}
         faces = list(faces_of(notes, set(settings["kinds"]), sections))
+        warn_missing_glyphs(self, notes)
         target = self.output_path(notes, out_dir)
         with atomic_path(target) as tmp:
             build_flashcards(notes, faces, str(tmp), settings)
@@ -135,19 +136,21 @@ def build_flashcards(notes: Notes, faces: list[Face], out: str, settings: Mappin
 
 
 def _label(canv: Any, doc: Any, sheets: int) -> None:
-    """Which side of which sheet this page is, in the bottom margin."""
+    """The notes' title and which side of which sheet this page is, in the bottom margin."""
     from .pdf import fonts
-    from .pdf.common import MUTED
+    from .pdf.common import MUTED, fit_text
 
     page = canv.getPageNumber()
     side = "fronts" if page % 2 else "backs"
     text = f"Sheet {(page + 1) // 2} of {sheets}, {side}"
     if page == 1:
         text += " · print double-sided, flip on the long edge, then cut along the marks"
+    room = doc.width - canv.stringWidth(text, fonts.REGULAR, 7) - 6 * MM
+    title = fit_text(fonts.printable(doc.notes.meta.title), fonts.REGULAR, 7, room)
     canv.saveState()
     canv.setFillColorRGB(*MUTED)
     canv.setFont(fonts.REGULAR, 7)
-    canv.drawCentredString(doc.pagesize[0] / 2, doc.margins.footer, text)
+    canv.drawCentredString(doc.pagesize[0] / 2, doc.margins.footer, f"{title} · {text}")
     canv.restoreState()
 
 
@@ -205,43 +208,60 @@ def _cut_marks(canv: Any, boxes: list[list[Box]]) -> None:
 
 
 def _draw_face(canv: Any, face: Face, box: Box, back: bool) -> None:
-    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
     from .pdf import fonts
-    from .pdf.common import fit_text
     from .pdf.markup import escape_text
     from .pdf.styles import INK, MUTED
-    from .prints import fitted_paragraph
 
     x0, y0, x1, y1 = box
     inner_w = x1 - x0 - 2 * PADDING
-    # The header: section name (left) and card number (right), in small print.
+    # The header: section name (left, on two lines at most) and card number (right), in small print.
     number = str(face.number)
     canv.setFillColor(MUTED)
     canv.setFont(fonts.BOLD, SMALL)
     canv.drawRightString(x1 - PADDING, y1 - PADDING - SMALL, number)
     room = inner_w - canv.stringWidth(number, fonts.BOLD, SMALL) - 2 * MM
-    canv.setFont(fonts.REGULAR, SMALL)
-    canv.drawString(x0 + PADDING, y1 - PADDING - SMALL, fit_text(face.section, fonts.REGULAR, SMALL, room))
-    text_top = y1 - PADDING - SMALL * 1.8
+    small = ParagraphStyle("card-section", fontName=fonts.REGULAR, textColor=MUTED, alignment=TA_LEFT)
+    header = 2 * SMALL * 1.22 + 0.5
+    used = _fit_and_draw(canv, escape_text(face.section), small, (x0 + PADDING, y1 - PADDING), room, header, SMALL)
+    text_top = y1 - PADDING - max(used, SMALL * 1.22) - SMALL * 0.6
+    box_h = text_top - (y0 + PADDING)
+    style = ParagraphStyle("card", fontName=fonts.REGULAR, textColor=INK, alignment=TA_CENTER)
     if not back and face.prompt:
-        canv.setFont(fonts.ITALIC, 8)
-        canv.drawCentredString((x0 + x1) / 2, text_top - 8, fit_text(face.prompt, fonts.ITALIC, 8, inner_w))
-        text_top -= 8 * 1.6
+        # The prompt (a table's column headings can make it long) wraps, in at most a third of the card.
+        prompt = style.clone("card-prompt", fontName=fonts.ITALIC, textColor=MUTED)
+        used = _fit_and_draw(canv, escape_text(face.prompt), prompt, (x0 + PADDING, text_top), inner_w, box_h / 3, 8)
+        text_top -= used + 4
+        box_h -= used + 4
     # The text, as large as fits, centred in what is left.
     markup = para_text(face.back if back else face.front)
     if back and face.extra:
         markup += f'<br/><font color="{hex_color(MUTED)}"><i>{para_text(face.extra)}</i></font>'
-    if not markup:
-        markup = escape_text("—")
-    style = ParagraphStyle("card", fontName=fonts.REGULAR, textColor=INK, alignment=TA_CENTER)
-    box_h = text_top - (y0 + PADDING)
-    para, used = fitted_paragraph(markup, style, inner_w, box_h, TEXT_SIZES)
+    _fit_and_draw(canv, markup or escape_text("—"), style, (x0 + PADDING, text_top), inner_w, box_h, None)
+
+
+def _fit_and_draw(
+    canv: Any, markup: str, style: Any, top_left: tuple[float, float], width: float, height: float, size: float | None
+) -> float:
+    """Draw `markup` as large as fits `width` x `height` (at most `size`), centred; return the height used.
+
+    With `size` given the text sits at the top of the box; without, it is set from 15 points
+    down and centred in the box. Below the smallest size it is scaled down: never outside the box.
+    """
+    from .prints import fitted_paragraph
+
+    sizes = [s for s in TEXT_SIZES if size is None or s <= size]
+    para, used = fitted_paragraph(markup, style, width, height, sizes)
     widest = max(para.getActualLineWidths0(), default=0.0)
-    scale = min(1.0, box_h / used if used else 1.0, inner_w / widest if widest else 1.0)
+    scale = min(1.0, height / used if used else 1.0, width / widest if widest else 1.0)
+    x, top = top_left
     canv.saveState()
-    canv.translate(x0 + PADDING, text_top - (box_h - used * scale) / 2)
+    # Scaled down, the paragraph stays centred across the box as well as down it.
+    drop = 0 if size is not None else (height - used * scale) / 2
+    canv.translate(x + width * (1 - scale) / 2, top - drop)
     canv.scale(scale, scale)
     para.drawOn(canv, 0, -used)
     canv.restoreState()
+    return used * scale

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ..inline import plain
-from ..model import ComparisonTable, Event, Glossary, Notes, Term, Timeline
+from ..model import ComparisonTable, Event, Glossary, Location, Notes, Term, Timeline
 from .base import Exporter, atomic_path
 from .pdf.markup import escape_text, para_text
 from .pdf.options import PAPER_OPTION
-from .prints import hex_color
+from .prints import hex_color, warn_missing_glyphs
 
 SIZES = (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # 7 points is the floor: nothing smaller is printed
 MM = 72 / 25.4
@@ -37,7 +37,11 @@ class OrganiserExporter(Exporter):
     options = (PAPER_OPTION,)
 
     def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
-        data = build_organiser(notes, settings["paper"])
+        warn_missing_glyphs(self, notes)
+        pages, data = build_organiser(notes, settings["paper"])
+        if pages > 2:
+            where = notes.meta.loc or Location(notes.source.path, 0, 0)
+            self.warn(where, f"the knowledge organiser takes {pages} pages even at {SIZES[-1]:g} pt: shorten the notes")
         target = self.output_path(notes, out_dir)
         with atomic_path(target) as tmp:
             tmp.write_bytes(data)
@@ -61,16 +65,16 @@ def tables(notes: Notes) -> list[ComparisonTable]:
     return [b for s in notes.walk() for b in s.blocks if isinstance(b, ComparisonTable)]
 
 
-def build_organiser(notes: Notes, paper: str) -> bytes:
-    """The PDF bytes at the largest type size that fits one page, else two, else the smallest."""
+def build_organiser(notes: Notes, paper: str) -> tuple[int, bytes]:
+    """(pages, PDF bytes) at the largest type size that fits one page, else two, else the smallest."""
     best: tuple[int, bytes] | None = None
     for size in SIZES:
         pages, data = _layout(notes, paper, size)
         if pages == 1:
-            return data
+            return pages, data
         if pages <= 2 and best is None:
             best = (pages, data)
-    return best[1] if best else data
+    return best or (pages, data)
 
 
 def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
@@ -154,6 +158,7 @@ def _header(notes: Notes, size: float) -> Any:
     table = Table([[Paragraph(escape_text(meta.title), title), Paragraph(about, right)]], colWidths=["62%", "38%"])
     table.setStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab sets it for every cell: not Helvetica
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("LINEBELOW", (0, 0), (-1, -1), 1.2, ACCENT),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -170,6 +175,7 @@ def _band(text: str, size: float, width: float) -> Any:
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table
 
+    from .pdf import fonts
     from .pdf.styles import ACCENT
 
     style = _styles(size)["band"].clone("org-band-white", textColor=colors.white)
@@ -178,6 +184,7 @@ def _band(text: str, size: float, width: float) -> Any:
     )
     band.setStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab sets it for every cell: not Helvetica
             ("BACKGROUND", (0, 0), (-1, -1), ACCENT),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -253,6 +260,7 @@ def _timeline(events: list[Event], st: dict[str, Any], width: float) -> Any:
     table.marker_drop = 1 + st["body"].leading * 0.62  # the top padding, then the middle of the first line
     table.setStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab sets it for every cell: not Helvetica
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBEFORE", (1, 0), (1, -1), 1.2, ACCENT),
             ("LEFTPADDING", (0, 0), (0, -1), 0),

@@ -5,7 +5,9 @@
 - `setting_error`: a `NotesError` located at a setting, in the notes file or on `--set`;
 - `print_doc`: a `NotesDocTemplate` (same fonts, metadata and reproducible bytes as the
   revision booklet) with page templates of our own, portrait or landscape;
-- `fitted_paragraph`: the largest type size at which a text fits a box.
+- `fitted_paragraph`: the largest type size at which a text fits a box;
+- `warn_missing_glyphs`: the revision booklet's warning for characters Noto Sans cannot
+  draw (printed as U+FFFD), located where they are written.
 
 Light at import time: reportlab is imported inside the functions that need it.
 """
@@ -18,11 +20,19 @@ from typing import Any
 from ..diagnostics import Diagnostic, NotesError
 from ..model import Location, Notes, Section
 from ..reader.document import did_you_mean
-from .base import Option
+from .base import Exporter, Option
 
 SECTIONS_OPTION = Option(
     "sections", list, [], "ids of the sections to include, in this order (with their subsections); default all"
 )
+
+
+def warn_missing_glyphs(exporter: Exporter, notes: Notes) -> None:
+    """Warn, as the revision booklet does, wherever the notes hold a character the PDF font cannot draw."""
+    from .pdf.common import glyph_warning, missing_glyphs
+
+    for loc, chars in missing_glyphs(notes):
+        exporter.warn(loc, glyph_warning(chars))
 
 
 def setting_location(notes: Notes, fmt: str, key: str, value: Any) -> Location:

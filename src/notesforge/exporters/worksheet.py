@@ -21,7 +21,7 @@ from ..model import BulletList, Cloze, ComparisonTable, Notes, Paragraph, Sectio
 from .base import Exporter, Option, atomic_path
 from .pdf.markup import PdfInline, escape_text, para_text
 from .pdf.options import PAPER_OPTION
-from .prints import SECTIONS_OPTION, choose_sections, hex_color
+from .prints import SECTIONS_OPTION, choose_sections, hex_color, warn_missing_glyphs
 
 BODY_SIZE = 11.0
 SMALL_SIZE = 7.5  # numbers and hints of the blanks
@@ -42,6 +42,7 @@ class WorksheetExporter(Exporter):
 
     def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
         sections = choose_sections(notes, self.name, settings["sections"])
+        warn_missing_glyphs(self, notes)
         target = self.output_path(notes, out_dir)
         with atomic_path(target) as tmp:
             build_worksheet(notes, sections, tmp, settings)
@@ -112,9 +113,9 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: M
     story.append(HRFlowable(width="100%", thickness=0.8, color=ACCENT, spaceBefore=4, spaceAfter=4))
 
     for section in sections:
-        blocks = [b for b in section.blocks if isinstance(b, BulletList | ComparisonTable | Paragraph)]
-        if not blocks:
-            continue
+        blocks = _printed_blocks(section)
+        if not any(_printed_blocks(s) for s in section.walk()):
+            continue  # nothing to print here or in its subsections: no heading either
         story.append(P(para_text(section.title), styles.h2 if section.depth == 1 else styles.h3))
         for block in blocks:
             if isinstance(block, Paragraph):
@@ -138,6 +139,10 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: M
         story.append(P("These sections have no blanks: mark key facts with [[answer]] in bullets.", styles.small))
     story.append(HRFlowable(width="100%", thickness=0.4, color=RULE, spaceBefore=6))
     doc.build(story)
+
+
+def _printed_blocks(section: Section) -> list[BulletList | ComparisonTable | Paragraph]:
+    return [b for b in section.blocks if isinstance(b, BulletList | ComparisonTable | Paragraph)]
 
 
 def _table(block: ComparisonTable, blanks: Blanks, styles: Any, cell: Any, width: float) -> list[Any]:

@@ -1,0 +1,208 @@
+"""Printable flashcards, read back with word positions: each back lands behind its front.
+
+Printed duplex and flipped on the long edge, a portrait page's back is its front mirrored
+left to right: the card in column c of a front page has its back in column ncols-1-c of the
+next page, in the same row. The tests find every card's text in its cell on both pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from conftest import SEED
+from test_worksheet import EPOCH, build, check_print_basics, nows
+
+import notesforge
+from notesforge.cards import Card, CardKind, generate
+from notesforge.exporters.flashcards import card_boxes
+from notesforge.inline import plain
+from notesforge.model import Notes
+
+
+@dataclass(frozen=True)
+class Expected:
+    number: int
+    section: str
+    front: str
+    back: str
+
+
+def expected_cards(notes: Notes, keep: Callable[[Card], bool] = lambda card: True) -> list[Expected]:
+    """Every question of every card kept, in document order, as the flashcards should print it."""
+    out = []
+    for card in filter(keep, generate(notes)):
+        for question in card.questions():
+            back = plain(question.back) + (" " + plain(card.back) if card.is_cloze else "")
+            front = question.prompt + " " + plain(question.front)
+            out.append(Expected(len(out) + 1, plain(card.section.title), front, back))
+    return out
+
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in pdfplumber's coordinates (top down)
+
+
+class Sheets:
+    """The words of every page of a flashcards PDF, and the grid of its cells."""
+
+    def __init__(self, path: Path, columns: int = 2, rows: int = 4) -> None:
+        self.path, self.columns, self.rows = path, columns, rows
+        with pdfplumber.open(path) as pdf:
+            first = pdf.pages[0]
+            self.size = (float(first.width), float(first.height))
+            self.words = [page.extract_words(extra_attrs=["non_stroking_color"]) for page in pdf.pages]
+            self.chars = [page.chars for page in pdf.pages]
+        height = self.size[1]
+        # The exporter's grid (PDF coordinates, bottom up) in pdfplumber's, top down.
+        self.cells = [
+            [(x0, height - y1, x1, height - y0) for x0, y0, x1, y1 in row]
+            for row in card_boxes(self.size, columns, rows)
+        ]
+
+    @property
+    def pages(self) -> int:
+        return len(self.words)
+
+    def cell(self, page: int, column: int, row: int) -> tuple[str, list[dict]]:
+        """(text read line by line, words) inside one cell of a page (1-based)."""
+        x0, top, x1, bottom = self.cells[row][column]
+        inside = [
+            w
+            for w in self.words[page - 1]
+            if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+        ]
+        lines: list[list[dict]] = []
+        for word in sorted(inside, key=lambda w: (w["top"], w["x0"])):
+            if lines and abs(lines[-1][0]["top"] - word["top"]) < 1.5:
+                lines[-1].append(word)
+            else:
+                lines.append([word])
+        text = "\n".join(" ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])) for line in lines)
+        return text, inside
+
+
+def centre(words: list[dict]) -> float:
+    """The horizontal middle of the card's text in ink (the grey section, number and prompt left out)."""
+    ink = [w for w in words if w["non_stroking_color"][0] < 0.25]
+    return (min(w["x0"] for w in ink) + max(w["x1"] for w in ink)) / 2
+
+
+def card_text(text: str, words: list[dict], number: int) -> str:
+    """The text of a cell without its number, after checking the number is top right."""
+    top = min(w["top"] for w in words)
+    first_line = [w for w in words if abs(w["top"] - top) < 1.5]
+    corner = max(first_line, key=lambda w: w["x1"])
+    assert corner["text"] == str(number), (number, text)
+    lines = text.split("\n")
+    assert lines[0].endswith(" " + str(number)), (number, text)
+    return nows(lines[0][: -len(str(number))] + " ".join(lines[1:]))
+
+
+def place(index: int, columns: int, rows: int) -> tuple[int, int, int]:
+    """(front page from 1, column, row) of card `index` (from 0): left to right, top to bottom."""
+    sheet, at = divmod(index, columns * rows)
+    row, column = divmod(at, columns)
+    return 2 * sheet + 1, column, row
+
+
+def check_fronts_and_backs(sheets: Sheets, cards: list[Expected]) -> None:
+    width = sheets.size[0]
+    cols, rows = sheets.columns, sheets.rows
+    assert sheets.pages == 2 * -(-len(cards) // (cols * rows))  # an even count: a back for every front
+    for i, card in enumerate(cards):
+        page, column, row = place(i, cols, rows)
+        front, front_words = sheets.cell(page, column, row)
+        back, back_words = sheets.cell(page + 1, cols - 1 - column, row)
+        # Both sides: the card's number top right and the section's name top left, then the text.
+        assert card_text(front, front_words, card.number) == nows(card.section + card.front), (card, front)
+        assert card_text(back, back_words, card.number) == nows(card.section + card.back), (card, back)
+        # Printed duplex (long edge), the back's text sits behind the front's: mirrored across the page.
+        assert abs(centre(back_words) - (width - centre(front_words))) < 2, card
+    for page in range(1, sheets.pages + 1):  # no empty sheet: its first card top left, or top right behind
+        assert sheets.cell(page, 0 if page % 2 else cols - 1, 0)[0], f"page {page} has no card in its first cell"
+
+
+@pytest.fixture(scope="module")
+def seed() -> Notes:
+    return notesforge.loads(SEED.read_bytes(), str(SEED), epoch=EPOCH)
+
+
+@pytest.fixture(scope="module")
+def seed_sheets(seed: Notes, tmp_path_factory: pytest.TempPathFactory) -> Sheets:
+    return Sheets(build(seed, "flashcards", tmp_path_factory.mktemp("cards")).path)
+
+
+def test_the_grid_mirrors_exactly_between_fronts_and_backs(seed_sheets: Sheets) -> None:
+    width, height = seed_sheets.size
+    assert seed_sheets.size == pytest.approx((595.28, 841.89), abs=0.01)  # A4, portrait
+    cells = seed_sheets.cells
+    assert len(cells) == 4 and all(len(row) == 2 for row in cells)
+    for row in cells:
+        for c, (x0, top, x1, bottom) in enumerate(row):
+            mirror = row[len(row) - 1 - c]
+            assert (mirror[0], mirror[2]) == pytest.approx((width - x1, width - x0))
+            assert (mirror[1], mirror[3]) == (top, bottom)
+            assert 0 < x0 < x1 < width and 0 < top < bottom < height
+
+
+def test_every_seed_card_has_its_back_behind_its_front(seed: Notes, seed_sheets: Sheets) -> None:
+    cards = expected_cards(seed)
+    assert len(cards) > 100
+    check_fronts_and_backs(seed_sheets, cards)
+
+
+def test_fronts_have_cut_marks_and_backs_none(seed_sheets: Sheets) -> None:
+    with pdfplumber.open(seed_sheets.path) as pdf:
+        fronts, backs = pdf.pages[0], pdf.pages[1]
+        x0, top = seed_sheets.cells[0][0][:2]
+        # Short marks in the margins, beyond the grid's corners.
+        marks = [line for line in fronts.lines if line["x1"] < x0 - 1 or line["bottom"] < top - 1]
+        assert len(marks) >= 6
+        assert not backs.lines and not backs.curves
+
+
+def test_columns_and_rows_change_the_grid(seed: Notes, tmp_path: Path) -> None:
+    ids = "death-of-lenin,who-would-succeed-lenin"
+    sheets = Sheets(build(seed, "flashcards", tmp_path, columns=3, rows=2, sections=ids).path, columns=3, rows=2)
+    assert len(sheets.cells) == 2 and all(len(row) == 3 for row in sheets.cells)
+    cards = expected_cards(seed, lambda card: card.section.id in ids.split(","))
+    assert len(cards) > 12 and len(cards) % 6  # several sheets, the last one not full
+    check_fronts_and_backs(sheets, cards)
+
+
+def test_a_very_long_answer_shrinks_to_stay_inside_its_card(tmp_path: Path) -> None:
+    words = ("Collectivisation merged peasants' land into kolkhozes " * 40).split()
+    answer = " ".join(words)[:1990] + " the end"
+    long_word = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3
+    source = (
+        '[notes]\nid = "long"\ntitle = "Long"\nlanguage = "en"\n[[section]]\nid = "s"\ntitle = "Long answers"\n'
+        f'[[section.block]]\ntype = "cards"\nitems = [{{ q = "Explain collectivisation.", a = "{answer}" }},\n'
+        f'  {{ q = "The longest word?", a = "{long_word}" }}]\n'
+    )
+    assert len(answer) == 1998
+    notes = notesforge.loads(source.encode(), "long.toml", epoch=EPOCH)
+    sheets = Sheets(build(notes, "flashcards", tmp_path).path)
+    cards = expected_cards(notes)
+    check_fronts_and_backs(sheets, cards)
+    height = sheets.size[1]
+    for page, column, text in ((2, 1, answer), (2, 0, long_word)):
+        x0, top, x1, bottom = sheets.cells[0][column]
+        chars = [c for c in sheets.chars[page - 1] if c["top"] < height - 18 * 72 / 25.4 and x0 <= c["x0"] < x1]
+        assert nows("".join(c["text"] for c in chars)).endswith(nows(text))
+        for c in chars:
+            assert x0 <= c["x0"] and c["x1"] <= x1 and top <= c["top"] and c["bottom"] <= bottom, c
+        assert min(c["size"] for c in chars) > 3  # shrunk, still printed
+
+
+def test_kinds_and_sections_choose_the_cards(seed: Notes, tmp_path: Path) -> None:
+    sheets = Sheets(build(seed, "flashcards", tmp_path, kinds="basic", sections="death-of-lenin").path)
+    cards = expected_cards(seed, lambda c: c.kind is CardKind.BASIC and c.section.id == "death-of-lenin")
+    assert len(cards) == 7
+    check_fronts_and_backs(sheets, cards)
+
+
+def test_flashcards_basics(tmp_path: Path) -> None:
+    check_print_basics("flashcards", tmp_path)

@@ -1,0 +1,112 @@
+"""The knowledge organiser, read back: one or two landscape pages, everything legible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from conftest import SEED
+from test_worksheet import EPOCH, build, check_print_basics, nows
+
+import notesforge
+from notesforge.inline import plain
+from notesforge.model import ComparisonTable, Glossary, Notes, Timeline
+
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+
+
+class Organiser:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with pdfplumber.open(path) as pdf:
+            self.sizes = [(float(p.width), float(p.height)) for p in pdf.pages]
+            self.text = nows(" ".join(p.extract_text(use_text_flow=True) or "" for p in pdf.pages))
+            self.chars = [c for p in pdf.pages for c in p.chars]
+
+
+def contents(notes: Notes) -> dict[str, list[str]]:
+    """What the organiser must show, by kind."""
+    found: dict[str, list[str]] = {"dates": [], "events": [], "terms": [], "definitions": [], "tables": []}
+    for section in notes.walk():
+        for block in section.blocks:
+            if isinstance(block, Timeline):
+                found["dates"] += [e.date for e in block.events]
+                found["events"] += [plain(e.text) for e in block.events]
+            elif isinstance(block, Glossary):
+                found["terms"] += [plain(t.term) for t in block.terms]
+                found["definitions"] += [plain(t.definition) for t in block.terms]
+            elif isinstance(block, ComparisonTable):
+                found["tables"] += [plain(block.caption)] if block.caption else []
+                for column in block.columns:
+                    found["tables"] += [plain(column.heading), *(plain(p.text) for p in column.points)]
+    return found
+
+
+@pytest.fixture(scope="module")
+def seed() -> Notes:
+    return notesforge.loads(SEED.read_bytes(), str(SEED), epoch=EPOCH)
+
+
+@pytest.fixture(scope="module", params=["a4", "letter"])
+def organiser(request: pytest.FixtureRequest, seed: Notes, tmp_path_factory: pytest.TempPathFactory) -> Organiser:
+    out = tmp_path_factory.mktemp(request.param)
+    return Organiser(build(seed, "organiser", out, paper=request.param).path)
+
+
+def test_the_seed_fits_one_or_two_landscape_pages(organiser: Organiser) -> None:
+    assert 1 <= len(organiser.sizes) <= 2
+    for width, height in organiser.sizes:
+        assert width > height
+        assert (height, width) == pytest.approx(A4 if "a4" in str(organiser.path) else LETTER, abs=0.01)
+
+
+def test_every_key_date_term_and_table_point_is_printed(organiser: Organiser, seed: Notes) -> None:
+    found = contents(seed)
+    assert len(found["dates"]) >= 5 and len(found["terms"]) >= 10 and len(found["tables"]) >= 9
+    for kind, texts in found.items():
+        for text in texts:
+            assert nows(text) in organiser.text, (kind, text)
+    # The big questions: the notes' sections whose titles ask one.
+    assert nows("Big questions1Who would succeed Lenin?2Did Stalin make the USSR a great economic power?") in (
+        organiser.text
+    )
+
+
+def test_key_dates_are_in_the_notes_order_with_their_events(organiser: Organiser, seed: Notes) -> None:
+    found = contents(seed)
+    at = 0
+    for date, event in zip(found["dates"], found["events"], strict=True):
+        at = organiser.text.find(nows(date) + nows(event), at)
+        assert at >= 0, (date, event)
+
+
+def test_no_text_is_smaller_than_7_points(organiser: Organiser) -> None:
+    assert organiser.chars
+    assert min(c["size"] for c in organiser.chars) >= 7 - 1e-6
+
+
+def test_notes_too_long_for_two_pages_keep_every_term_at_7_points_and_warn(tmp_path: Path) -> None:
+    terms = ",\n".join(
+        f'{{ term = "Term {n}", definition = "Definition number {n}, long enough to wrap onto a second line '
+        f'in a narrow column of the organiser, with a few more words." }}'
+        for n in range(1, 161)
+    )
+    source = (
+        '[notes]\nid = "many"\ntitle = "Many terms"\nlanguage = "en"\n[[section]]\nid = "s"\ntitle = "Terms"\n'
+        f'[[section.block]]\ntype = "terms"\nitems = [\n{terms}\n]\n'
+    )
+    notes = notesforge.loads(source.encode(), "many.toml", epoch=EPOCH)
+    outcome = build(notes, "organiser", tmp_path)
+    organiser = Organiser(outcome.path)
+    assert len(organiser.sizes) > 2
+    assert min(c["size"] for c in organiser.chars) >= 7 - 1e-6
+    for n in range(1, 161):
+        assert nows(f"Term {n}: Definition number {n},") in organiser.text
+    [warning] = outcome.warnings
+    assert warning.loc.path == "many.toml" and "pages" in warning.message
+
+
+def test_organiser_basics(tmp_path: Path) -> None:
+    check_print_basics("organiser", tmp_path)
