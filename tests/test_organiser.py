@@ -87,25 +87,35 @@ def test_no_text_is_smaller_than_7_points(organiser: Organiser) -> None:
     assert min(c["size"] for c in organiser.chars) >= 7 - 1e-6
 
 
-def test_notes_too_long_for_two_pages_keep_every_term_at_7_points_and_warn(tmp_path: Path) -> None:
+def many_terms(count: int) -> Notes:
     terms = ",\n".join(
         f'{{ term = "Term {n}", definition = "Definition number {n}, long enough to wrap onto a second line '
         f'in a narrow column of the organiser, with a few more words." }}'
-        for n in range(1, 161)
+        for n in range(1, count + 1)
     )
     source = (
         '[notes]\nid = "many"\ntitle = "Many terms"\nlanguage = "en"\n[[section]]\nid = "s"\ntitle = "Terms"\n'
         f'[[section.block]]\ntype = "terms"\nitems = [\n{terms}\n]\n'
     )
-    notes = notesforge.loads(source.encode(), "many.toml", epoch=EPOCH)
-    outcome = build(notes, "organiser", tmp_path)
+    return notesforge.loads(source.encode(), "many.toml", epoch=EPOCH)
+
+
+@pytest.mark.parametrize("count, pages", [(40, 1), (80, 2), (160, 3)])
+def test_longer_notes_shrink_to_one_page_then_two_never_below_7_points(count: int, pages: int, tmp_path: Path) -> None:
+    outcome = build(many_terms(count), "organiser", tmp_path)
     organiser = Organiser(outcome.path)
-    assert len(organiser.sizes) > 2
-    assert min(c["size"] for c in organiser.chars) >= 7 - 1e-6
-    for n in range(1, 161):
+    assert len(organiser.sizes) == pages
+    assert all(width > height for width, height in organiser.sizes)
+    body = min(c["size"] for c in organiser.chars)
+    assert body >= 7 - 1e-6
+    for n in range(1, count + 1):
         assert nows(f"Term {n}: Definition number {n},") in organiser.text
-    [warning] = outcome.warnings
-    assert warning.loc.path == "many.toml" and "pages" in warning.message
+    if pages <= 2:
+        assert body > 7  # one page at a smaller size is preferred to two, but not smaller than needed
+        assert not outcome.warnings
+    else:  # too long for two pages even at 7 points: every term kept, and a warning
+        [warning] = outcome.warnings
+        assert warning.loc.path == "many.toml" and f"{pages} pages" in warning.message
 
 
 def test_organiser_basics(tmp_path: Path) -> None:

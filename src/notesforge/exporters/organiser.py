@@ -3,9 +3,9 @@
 Under a title band, three columns hold the big questions (the section titles that
 are questions), the key dates as a compact timeline, the key terms with their
 definitions, and the comparison tables. The type is set as large as lets it all
-fit on one page, else on two, but never below 7 points: each size from 9.5 down
-is laid out until one fits (a layout costs milliseconds). Notes too long for two
-pages at 7 points keep every item and take more pages.
+fit on one page, else on two, but never below 7 points: each size from 10.5 down
+is laid out until one fits (a page's layout takes about a tenth of a second). Notes too
+long for two pages at 7 points keep every item, take more pages and get a warning.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .pdf.markup import escape_text, para_text
 from .pdf.options import PAPER_OPTION
 from .prints import hex_color, warn_missing_glyphs
 
-SIZES = (9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # 7 points is the floor: nothing smaller is printed
+SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # 7 points is the floor: nothing smaller is printed
 MM = 72 / 25.4
 MARGIN = 10 * MM
 GUTTER = 5 * MM  # between the columns
@@ -66,15 +66,23 @@ def tables(notes: Notes) -> list[ComparisonTable]:
 
 
 def build_organiser(notes: Notes, paper: str) -> tuple[int, bytes]:
-    """(pages, PDF bytes) at the largest type size that fits one page, else two, else the smallest."""
-    best: tuple[int, bytes] | None = None
-    for size in SIZES:
-        pages, data = _layout(notes, paper, size)
-        if pages == 1:
-            return pages, data
-        if pages <= 2 and best is None:
-            best = (pages, data)
-    return best or (pages, data)
+    """(pages, PDF bytes) at the largest type size that fits one page, else two, else the smallest.
+
+    The largest size is tried first (short notes fit at once), then the smallest (notes too
+    long for two pages need no other layout), then every size in between.
+    """
+    layouts: dict[float, tuple[int, bytes]] = {}
+
+    def at(size: float) -> tuple[int, bytes]:
+        if size not in layouts:
+            layouts[size] = _layout(notes, paper, size)
+        return layouts[size]
+
+    if at(SIZES[0])[0] == 1:
+        return at(SIZES[0])
+    if at(SIZES[-1])[0] > 2:
+        return at(SIZES[-1])
+    return next(at(size) for wanted in (1, 2) for size in SIZES if at(size)[0] <= wanted)
 
 
 def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
