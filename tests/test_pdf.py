@@ -326,6 +326,25 @@ def test_timeline_is_drawn_as_vector_graphics_in_date_order(book: Pdf, seed: Not
     assert sum(book.images) == 0
 
 
+def test_a_long_date_stays_on_one_line(tmp_path: Path) -> None:
+    source = """
+[notes]
+id = "dates"
+title = "Dates"
+language = "en"
+[[section]]
+id = "s"
+title = "S"
+[[section.block]]
+type = "events"
+items = [{ date = "early <script>alert(1)</script> 1003", text = "Something" }, { date = "1004", text = "Else" }]
+"""
+    pdf = Pdf(build(notesforge.loads(source, "dates.toml", epoch=EPOCH), tmp_path))
+    with pdfplumber.open(pdf.path) as doc:
+        lines = doc.pages[1].extract_text().splitlines()
+    assert "early <script>alert(1)</script> 1003 Something" in lines
+
+
 def test_glossary_lists_every_term_alphabetically(book: Pdf, seed: Notes) -> None:
     [glossary] = [b for s in seed.walk() for b in s.blocks if isinstance(b, Glossary)]
     start = book.text.index("8 Key terms", len(book.pages[0]))

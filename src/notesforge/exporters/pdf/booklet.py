@@ -222,7 +222,7 @@ class _Builder:
             elif isinstance(block, ComparisonTable):
                 out += self.table(block)
             elif isinstance(block, Timeline):
-                out += [Spacer(0, 3), *timeline_flowables(block, s), Spacer(0, s.body.spaceAfter)]
+                out += [Spacer(0, 3), *timeline_flowables(block, s, self.width), Spacer(0, s.body.spaceAfter)]
             elif isinstance(block, Glossary):
                 out += self.glossary(block)
             # Card lists go to "Test yourself".

@@ -11,7 +11,7 @@ from __future__ import annotations
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import getAscent
+from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from ...model import Timeline
@@ -19,7 +19,8 @@ from . import fonts
 from .markup import escape_text, para_text
 from .styles import ACCENT, ACCENT_LIGHT, RULE, Styles
 
-DATE_WIDTH = 30 * mm
+MIN_DATE_WIDTH = 16 * mm
+MAX_DATE_SHARE = 0.4  # of the frame width: a longer date wraps
 GUTTER = 5 * mm  # between the date column and the axis, and between the axis and the text
 MARKER = 3.4  # marker radius, points
 GAP = 8  # vertical space after each event, points
@@ -28,15 +29,16 @@ GAP = 8  # vertical space after each event, points
 class TimelineEvent(Flowable):
     """One event of a vertical timeline (`first`/`last` cap the axis)."""
 
-    def __init__(self, date: Paragraph, text: Paragraph, first: bool, last: bool) -> None:
+    def __init__(self, date: Paragraph, text: Paragraph, first: bool, last: bool, date_width: float) -> None:
         super().__init__()
         self.date, self.text, self.first, self.last = date, text, first, last
+        self.date_width = date_width
         self.keepWithNext = 0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        text_x = DATE_WIDTH + 2 * GUTTER
-        _, dh = self.date.wrap(DATE_WIDTH, avail_height)
+        text_x = self.date_width + 2 * GUTTER
+        _, dh = self.date.wrap(self.date_width, avail_height)
         _, th = self.text.wrap(avail_width - text_x, avail_height)
         self.content_height = max(dh, th)
         self.height = self.content_height + (0 if self.last else GAP)
@@ -45,7 +47,7 @@ class TimelineEvent(Flowable):
     def draw(self) -> None:
         canv = self.canv
         top = self.height
-        axis_x = DATE_WIDTH + GUTTER
+        axis_x = self.date_width + GUTTER
         # The marker sits on the middle of the first line of the text.
         size = self.text.style.fontSize
         marker_y = top - getAscent(self.text.style.fontName, size) + size * 0.3
@@ -63,19 +65,27 @@ class TimelineEvent(Flowable):
         self.text.drawOn(canv, axis_x + GUTTER, top - self.text.height)
 
 
-def timeline_flowables(block: Timeline, styles: Styles) -> list[Flowable]:
-    """The flowables of a timeline block, in the notes' order."""
+def timeline_flowables(block: Timeline, styles: Styles, width: float) -> list[Flowable]:
+    """The flowables of a timeline block, in the notes' order, for a frame `width` points wide.
+
+    The date column is as wide as the longest date (within limits), so dates stay on one line.
+    """
     date_style = ParagraphStyle(
         "timeline-date", parent=styles.body, fontName=fonts.BOLD, textColor=ACCENT, alignment=TA_RIGHT, spaceAfter=0
     )
     text_style = ParagraphStyle("timeline-text", parent=styles.body, spaceAfter=0)
     last = len(block.events) - 1
+    widest = max(
+        (stringWidth(fonts.printable(e.date), fonts.BOLD, date_style.fontSize) for e in block.events), default=0
+    )
+    date_width = min(max(widest + 2, MIN_DATE_WIDTH), width * MAX_DATE_SHARE)
     return [
         TimelineEvent(
             Paragraph(escape_text(event.date), date_style),
             Paragraph(para_text(event.text), text_style),
             first=i == 0,
             last=i == last,
+            date_width=date_width,
         )
         for i, event in enumerate(block.events)
     ]
