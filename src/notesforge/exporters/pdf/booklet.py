@@ -240,7 +240,7 @@ class _Builder:
             for i in range(depth)
         ]
         widths = balanced_widths([[plain(c.heading)] + [plain(p.text) for p in c.points] for c in columns], self.width)
-        table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table = Table([header, *rows], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
         table.setStyle(grid_table_style(header_rows=1, rows=depth + 1))
         out: list[Flowable] = []
         if block.caption:
@@ -260,7 +260,7 @@ class _Builder:
             for t in terms
         ]
         term_w = min(max(32 * mm, self.width * 0.26), 55 * mm)
-        table = Table(rows, colWidths=[term_w, self.width - term_w], repeatRows=1, hAlign="LEFT")
+        table = Table(rows, colWidths=[term_w, self.width - term_w], repeatRows=1, splitInRow=1, hAlign="LEFT")
         cmds: list[tuple] = [
             ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),

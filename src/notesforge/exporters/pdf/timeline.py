@@ -29,20 +29,32 @@ GAP = 8  # vertical space after each event, points
 class TimelineEvent(Flowable):
     """One event of a vertical timeline (`first`/`last` cap the axis)."""
 
-    def __init__(self, date: Paragraph, text: Paragraph, first: bool, last: bool, date_width: float) -> None:
+    def __init__(
+        self, date: Paragraph | None, text: Paragraph, first: bool, last: bool, date_width: float, marker: bool = True
+    ) -> None:
         super().__init__()
         self.date, self.text, self.first, self.last = date, text, first, last
         self.date_width = date_width
+        self.marker = marker  # False on the continuation of an event split over a page break
         self.keepWithNext = 0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
         text_x = self.date_width + 2 * GUTTER
-        _, dh = self.date.wrap(self.date_width, avail_height)
+        _, dh = self.date.wrap(self.date_width, avail_height) if self.date else (0, 0)
         _, th = self.text.wrap(avail_width - text_x, avail_height)
         self.content_height = max(dh, th)
         self.height = self.content_height + (0 if self.last else GAP)
         return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """An event too long for the page goes on over the break: date and marker stay on the first part."""
+        parts = self.text.split(avail_width - (self.date_width + 2 * GUTTER), avail_height)
+        if len(parts) < 2:
+            return []
+        head = TimelineEvent(self.date, parts[0], self.first, False, self.date_width, self.marker)
+        tail = TimelineEvent(None, parts[1], False, self.last, self.date_width, marker=False)
+        return [head, tail]
 
     def draw(self) -> None:
         canv = self.canv
@@ -56,12 +68,14 @@ class TimelineEvent(Flowable):
         canv.setLineWidth(1.6)
         canv.setLineCap(0)
         canv.line(axis_x, marker_y if self.first else top, axis_x, marker_y if self.last else 0)
-        canv.setStrokeColor(ACCENT)
-        canv.setFillColor(ACCENT_LIGHT)
-        canv.setLineWidth(1.4)
-        canv.circle(axis_x, marker_y, MARKER, stroke=1, fill=1)
+        if self.marker:
+            canv.setStrokeColor(ACCENT)
+            canv.setFillColor(ACCENT_LIGHT)
+            canv.setLineWidth(1.4)
+            canv.circle(axis_x, marker_y, MARKER, stroke=1, fill=1)
         canv.restoreState()
-        self.date.drawOn(canv, 0, top - self.date.height)
+        if self.date:
+            self.date.drawOn(canv, 0, top - self.date.height)
         self.text.drawOn(canv, axis_x + GUTTER, top - self.text.height)
 
 
