@@ -235,8 +235,21 @@ def test_unchanged_rebuild_is_skipped_and_any_change_rebuilds(tmp_path: Path) ->
 @pytest.mark.usefixtures("plugins")
 def test_parallel_and_serial_builds_write_the_same_files(tmp_path: Path) -> None:
     for jobs in ("1", "2"):
-        code, _, err = run("build", str(SEED), "-f", "wordcount", "-f", "broken", "-o", str(tmp_path / jobs), "-j", jobs)
+        code, _, err = run(
+            "build", str(SEED), "-f", "wordcount", "-f", "broken", "-o", str(tmp_path / jobs), "-j", jobs
+        )
         assert code == 1 and "broken: failed: OSError" in err
     [serial] = (tmp_path / "1").glob("*.words.txt")
     [parallel] = (tmp_path / "2").glob("*.words.txt")
     assert serial.read_bytes() == parallel.read_bytes()
+
+
+def test_the_settings_table_in_the_docs_is_current() -> None:
+    """docs/format.md shows `notesforge formats --settings`; regenerate it when an option changes."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "format.md").read_text(encoding="utf-8")
+    shown = docs.split("<!-- settings:start -->\n", 1)[1].split("<!-- settings:end -->", 1)[0]
+    code, out, _ = run("formats", "--settings")
+    assert code == 0 and shown == out
+    for name in registry.names():
+        for option in registry.get(name).options:
+            assert f"| {name} | `{option.name}` |" in shown

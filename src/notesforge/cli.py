@@ -232,11 +232,15 @@ def check(source: str) -> None:
 
 
 @cli.command()
-def formats() -> None:
+@click.option("--settings", is_flag=True, help="Print every format's settings as a Markdown table.")
+def formats(settings: bool) -> None:
     """List the installed output formats."""
     from . import registry
 
     names = registry.names()
+    if settings:
+        click.echo(settings_table(names))
+        return
     if not names:
         click.echo("no exporters installed")
     width = max((len(n) for n in names), default=0)
@@ -246,6 +250,29 @@ def formats() -> None:
             click.echo(f"{name:<{width}}  {exporter.description}  -> ID{exporter.suffix}")
         except registry.RegistryError as exc:
             click.echo(f"{name:<{width}}  (broken: {exc})")
+
+
+_TYPE_WORDS = {str: "text", bool: "true/false", int: "number", float: "number", list: "comma-separated list"}
+
+
+def _choices(choices: tuple) -> str:
+    if all(isinstance(c, int) for c in choices) and list(choices) == list(range(min(choices), max(choices) + 1)):
+        return f"{min(choices)} to {max(choices)}"
+    return " or ".join(f"`{json.dumps(c)}`" for c in choices)
+
+
+def settings_table(names: list[str]) -> str:
+    """`[export.FORMAT]` settings of the formats `names`, as a Markdown table."""
+    from . import registry
+
+    rows = ["| format | setting | type | default | meaning |", "| --- | --- | --- | --- | --- |"]
+    for name in names:
+        for option in registry.get(name).options:
+            kind = _choices(option.choices) if option.choices else _TYPE_WORDS[option.type]
+            default = ", ".join(option.default) if isinstance(option.default, list) else json.dumps(option.default)
+            shown = f"`{default}`" if option.default not in ("", []) else "—"
+            rows.append(f"| {name} | `{option.name}` | {kind} | {shown} | {option.description} |")
+    return "\n".join(rows)
 
 
 @cli.command()
