@@ -239,7 +239,7 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
             rows.append(
                 [Paragraph(para_text(c.points[i].text), st["body"]) if i < len(c.points) else "" for c in columns]
             )
-        table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=1)
+        table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=1, splitInRow=1)
         style = grid_table_style(rows=len(rows))
         for cmd in ("LEFTPADDING", "RIGHTPADDING"):
             style.add(cmd, (0, 0), (-1, -1), 3)
@@ -264,7 +264,7 @@ def _timeline(events: list[Event], st: dict[str, Any], width: float) -> Any:
     widest = max(stringWidth(e.date, fonts.BOLD, date.fontSize) for e in events)
     date_width = min(widest + 8, width * 0.32)
     rows = [[Paragraph(escape_text(e.date), date), Paragraph(para_text(e.text), st["body"])] for e in events]
-    table = _timeline_class()(rows, colWidths=[date_width, width - date_width])
+    table = _timeline_class()(rows, colWidths=[date_width, width - date_width], splitInRow=1)
     table.marker_drop = 1 + st["body"].leading * 0.62  # the top padding, then the middle of the first line
     table.setStyle(
         [

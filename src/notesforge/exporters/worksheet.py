@@ -156,7 +156,9 @@ def _table(block: ComparisonTable, blanks: Blanks, styles: Any, cell: Any, width
     rows: list[list[Any]] = [[P(para_text(c.heading), styles.cell_head) for c in columns]]
     for i in range(max((len(c.points) for c in columns), default=0)):
         rows.append([P(para_text(c.points[i].text, blanks), cell) if i < len(c.points) else "" for c in columns])
-    table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=1, spaceBefore=4, spaceAfter=8)
+    table = Table(
+        rows, colWidths=[width / len(columns)] * len(columns), repeatRows=1, splitInRow=1, spaceBefore=4, spaceAfter=8
+    )
     table.setStyle(grid_table_style(rows=len(rows)))
     caption = styles.caption.clone("ws-caption", keepWithNext=1)
     return ([P(para_text(block.caption), caption)] if block.caption else []) + [table]
