@@ -99,3 +99,52 @@ def test_building_into_a_read_only_folder_fails_cleanly(tmp_path: Path, monkeypa
     assert "No space left on device" in outcomes[0].error
     assert first.path.read_bytes() == earlier
     assert not list(out.glob(f"{TEMP_PREFIX}*"))
+
+
+def test_twenty_thousand_character_texts_build_in_every_format(tmp_path: Path) -> None:
+    """A pasted wall of text, or one endless word, in every kind of block: every format still builds."""
+    words = " ".join(f"w{i}" for i in range(3000))  # about 20,000 characters
+    word = "x" * 20_000
+    source = tmp_path / "long.toml"
+    source.write_text(
+        f"""
+[notes]
+id = "long"
+title = "Long"
+language = "en"
+
+[[section]]
+id = "s"
+title = "S"
+
+[[section.block]]
+type = "bullets"
+items = ["{words} [[end]]", "{word}"]
+
+[[section.block]]
+type = "table"
+[[section.block.columns]]
+heading = "A"
+points = ["{words}"]
+[[section.block.columns]]
+heading = "B"
+points = ["[[{word}]]"]
+
+[[section.block]]
+type = "events"
+items = [{{ date = "1924", text = "{words}" }}]
+
+[[section.block]]
+type = "terms"
+items = [{{ term = "T", definition = "{words}" }}]
+
+[[section.block]]
+type = "cards"
+items = [{{ q = "Q {word}", a = "{words}" }}]
+""",
+        encoding="utf-8",
+    )
+    built = build_all(source, tmp_path / "out")
+    assert len(built) == len(FORMATS)
+    markdown = built["long.md"].decode()
+    assert "w2999" in markdown and word in markdown
