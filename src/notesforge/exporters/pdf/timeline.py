@@ -49,7 +49,8 @@ class TimelineEvent(Flowable):
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         """An event too long for the page goes on over the break: date and marker stay on the first part."""
-        parts = self.text.split(avail_width - (self.date_width + 2 * GUTTER), avail_height)
+        # The first part is not the last, so it carries the gap below it: leave room for that.
+        parts = self.text.split(avail_width - (self.date_width + 2 * GUTTER), avail_height - GAP)
         if len(parts) < 2:
             return []
         head = TimelineEvent(self.date, parts[0], self.first, False, self.date_width, self.marker)
