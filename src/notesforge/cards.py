@@ -109,7 +109,17 @@ def unclozed(rich: Rich) -> Rich:
 
 
 def generate(notes: Notes) -> Iterator[Card]:
-    """Every card of the notes, in document order, with unique keys."""
+    """Every card of the notes, in document order, with unique keys.
+
+    Computed once per `Notes` (the reader already needs them to check fronts).
+    """
+    cached = notes.derived.get("cards")
+    if cached is None:
+        cached = notes.derived["cards"] = tuple(_generate(notes))
+    return iter(cached)
+
+
+def _generate(notes: Notes) -> Iterator[Card]:
     seen: set[str] = set()
     for section in notes.walk():
         for card in _section_cards(notes, section):

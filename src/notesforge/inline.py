@@ -28,8 +28,13 @@ class InlineSyntaxError(ValueError):
         self.errors = errors
 
 
+_SPECIAL = re.compile(r"[\\\[*]")
+
+
 def parse(source: str, *, allow_cloze: bool = True) -> Rich:
     """Parse inline markup; raise `InlineSyntaxError` listing every problem."""
+    if not _SPECIAL.search(source):  # most text has no markup at all
+        return (Text(source),) if source else ()
     errors: list[InlineError] = []
     tokens = _tokenize(source, allow_cloze, errors)
     if errors:
@@ -86,8 +91,11 @@ def _tokenize(s: str, allow_cloze: bool, errors: list[InlineError]) -> list[_Tok
             tokens.append(("*" * run, not after.isspace(), not before.isspace()))
             i += run
         else:
-            buf.append(c)
-            i += 1
+            # Copy the plain run up to the next character that may start markup.
+            found = _SPECIAL.search(s, i + 1)
+            end = found.start() if found else n
+            buf.append(s[i:end])
+            i = end
     flush()
     return tokens
 

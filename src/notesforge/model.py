@@ -210,6 +210,8 @@ class Notes:
     source: Source
     # `[export.FORMAT]` tables as written; exporters validate their own keys.
     settings: Mapping[str, Mapping[str, Setting]] = field(default_factory=lambda: MappingProxyType({}))
+    # Values computed from the notes once and shared by every stage (the cards); not part of equality.
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", _frozen(self.settings))

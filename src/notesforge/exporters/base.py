@@ -82,6 +82,7 @@ class Exporter:
     description: ClassVar[str]
     suffix: ClassVar[str]  # ".apkg", ".pdf", ".worksheet.pdf", ...
     options: ClassVar[tuple[Option, ...]] = ()
+    cost: ClassVar[float] = 1.0  # rough relative build time: parallel builds start the costliest first
 
     def __init__(self) -> None:
         self.warnings: list[Diagnostic] = []

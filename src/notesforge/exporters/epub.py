@@ -349,6 +349,7 @@ class EpubExporter(Exporter):
     name = "epub"
     description = "EPUB 3 booklet for phones and e-readers, with a self-test after each section"
     suffix = ".epub"
+    cost = 0.5
     options = ()
 
     def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:

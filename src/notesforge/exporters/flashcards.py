@@ -79,6 +79,7 @@ class FlashcardsExporter(Exporter):
     name = "flashcards"
     description = "Printable flashcards (PDF): a grid of cards per page, backs behind fronts when printed duplex"
     suffix = ".flashcards.pdf"
+    cost = 4.0
     options = (
         PAPER_OPTION,
         Option("columns", int, 2, "cards across a page", choices=(1, 2, 3, 4)),

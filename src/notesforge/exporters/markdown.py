@@ -119,6 +119,7 @@ class MarkdownExporter(Exporter):
     name = "markdown"
     description = "Markdown of the notes (GFM: pipe tables), for pandoc, wikis and Obsidian"
     suffix = ".md"
+    cost = 0.5
     options = (
         Option(
             "front_matter",

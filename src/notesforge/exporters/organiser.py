@@ -34,6 +34,7 @@ class OrganiserExporter(Exporter):
     name = "organiser"
     description = "Knowledge organiser (PDF): dates, terms, tables and big questions on one landscape page"
     suffix = ".organiser.pdf"
+    cost = 4.0
     options = (PAPER_OPTION,)
 
     def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:

@@ -33,6 +33,7 @@ class WorksheetExporter(Exporter):
     name = "worksheet"
     description = "Fill-in-the-blanks worksheet (PDF): numbered blanks for the key facts, answers key at the end"
     suffix = ".worksheet.pdf"
+    cost = 4.0
     options = (
         PAPER_OPTION,
         SECTIONS_OPTION,

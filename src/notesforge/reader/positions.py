@@ -8,10 +8,10 @@ valid) text once and maps every path -- ("section", 0, "block", 2, "items", 5)
 from __future__ import annotations
 
 import bisect
+import re
 
 Path = tuple[str | int, ...]
 
-_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 class Positions:
@@ -20,7 +20,7 @@ class Positions:
         self.keys: dict[Path, int] = {}  # key, table header or array element
         self.values: dict[Path, int] = {}  # start of the value
         self._line_starts = [0]
-        self._line_starts += [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._line_starts += [m.end() for m in re.finditer("\n", text)]
         self._aot: dict[Path, int] = {}
         self._i = 0
         self._scan()
@@ -99,9 +99,7 @@ class Positions:
                 parts.append((_unquote(raw) if s[pos] == '"' else raw, pos))
                 self._i = end
             else:
-                j = pos
-                while j < n and s[j] in _BARE:
-                    j += 1
+                j = _BARE_KEY.match(s, pos).end()
                 parts.append((s[pos:j], pos))
                 self._i = j
             self._skip_blank()
@@ -111,7 +109,7 @@ class Positions:
             return parts
 
     def _value(self, path: Path) -> None:
-        s, n = self.text, len(self.text)
+        s = self.text
         self.values[path] = self._i
         c = s[self._i]
         if c in "\"'":
@@ -142,50 +140,32 @@ class Positions:
                 if s[self._i] == ",":
                     self._i += 1
         else:
-            j = self._i
-            while j < n and s[j] not in ",]}#\n\r" and not (s[j] == " " and _ends_scalar(s, j)):
-                j += 1
-            self._i = j
+            self._i = _SCALAR.match(s, self._i).end()
 
     def _string_end(self, start: int) -> int:
-        s, n = self.text, len(self.text)
+        s = self.text
         quote = s[start]
         if s.startswith(quote * 3, start):
-            j = start + 3
-            while j < n:
-                if quote == '"' and s[j] == "\\":
-                    j += 2
-                    continue
-                if s.startswith(quote * 3, j):
-                    end = j + 3
-                    extra = 0
-                    while end < n and s[end] == quote and extra < 2:
-                        end += 1
-                        extra += 1
-                    return end
-                j += 1
-            return n
-        j = start + 1
-        while j < n and s[j] != quote and s[j] != "\n":
-            j += 2 if quote == '"' and s[j] == "\\" else 1
-        return j + 1
+            pattern = _ML_BASIC if quote == '"' else _ML_LITERAL
+        else:
+            pattern = _BASIC if quote == '"' else _LITERAL
+        match = pattern.match(s, start)
+        return match.end() if match else len(s)
 
     def _skip_blank(self, newlines: bool = False) -> None:
-        s, n = self.text, len(self.text)
-        while self._i < n:
-            c = s[self._i]
-            if c in " \t" or (newlines and c in "\r\n"):
-                self._i += 1
-            elif c == "#" and newlines:
-                while self._i < n and s[self._i] != "\n":
-                    self._i += 1
-            else:
-                return
+        self._i = (_BLANK_LINES if newlines else _BLANK).match(self.text, self._i).end()
 
 
-def _ends_scalar(s: str, j: int) -> bool:
-    # A local date-time may hold one space ("1979-05-27 07:32:00"); anything else ends it.
-    return not (j > 0 and s[j - 1].isdigit() and j + 1 < len(s) and s[j + 1].isdigit())
+# Strings as TOML 1.0 defines them; a multi-line string may end with up to two extra quotes.
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+_ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""(?:"{0,2})', re.DOTALL)
+_ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*'''(?:'{0,2})", re.DOTALL)
+_BLANK = re.compile(r"[ \t]*")
+_BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]*")
+# A scalar ends at a separator, a comment or white space (a date-time may hold one space).
+_SCALAR = re.compile(r"(?:[^,\]}#\s]|(?<=\d) (?=\d))*")
 
 
 def _unquote(raw: str) -> str:

@@ -30,6 +30,7 @@ class PdfExporter(Exporter):
     name = "pdf"
     description = "Printable revision booklet (PDF): contents, tables, timeline, glossary, test yourself"
     suffix = ".pdf"
+    cost = 4.0
     options = (
         PAPER_OPTION,
         Option("questions", bool, True, "end with a 'test yourself' page of the explicit cards, answers last"),
