@@ -16,7 +16,6 @@ genanki is imported inside `export()` only.
 from __future__ import annotations
 
 import hashlib
-import html
 import itertools
 import json
 import re
@@ -43,7 +42,10 @@ NAMESPACE = "notesforge/anki"
 # Anki reads its own syntax in field text after HTML escaping: `[sound:x]` plays, `[latex]`
 # typesets, `{{c1::x}}` makes a deletion, `[anki:tts]` speaks. Writing the brackets and braces
 # as character references keeps them out of Anki's parsers; the browser still shows them.
-_ANKI_SYNTAX = str.maketrans({"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;"})
+_ANKI_SYNTAX = {"[": "&#91;", "]": "&#93;", "{": "&#123;", "}": "&#125;"}
+# html.escape and the references above in one pass.
+_FIELD = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", **_ANKI_SYNTAX})
+_NEEDS_WORK = re.compile(r"[&<>\"'\[\]{}\\]")
 # MathJax reads `\(` and `\[` in the rendered page; a word joiner after the backslash breaks that.
 _MATHJAX = re.compile(r"\\(?=[()\[\]])")
 WORD_JOINER = "\u2060"
@@ -51,7 +53,11 @@ WORD_JOINER = "\u2060"
 
 def field_text(value: str) -> str:
     """Plain text as Anki field HTML that shows literally and triggers nothing."""
-    return html.escape(_MATHJAX.sub("\\\\" + WORD_JOINER, value)).translate(_ANKI_SYNTAX)
+    if not _NEEDS_WORK.search(value):  # most text: nothing to escape
+        return value
+    if "\\" in value:
+        value = _MATHJAX.sub("\\\\" + WORD_JOINER, value)
+    return value.translate(_FIELD)
 
 
 def _cloze_text(value: str) -> str:
