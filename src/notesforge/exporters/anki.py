@@ -345,6 +345,9 @@ def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple
     epoch = notes.source.epoch
     db = path.with_suffix(".anki2")
     conn = sqlite3.connect(db)
+    # A scratch file, zipped right after: no journal and no syncs (the zip is what is written safely).
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
     try:
         # Note and card ids count up from the epoch in milliseconds, as genanki's own writer does.
         _write_collection(
