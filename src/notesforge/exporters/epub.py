@@ -398,10 +398,15 @@ def write_book(notes: Notes, out: Any) -> None:
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
 
-    cards = list(generate(notes))
+    # Each chapter asks only its own cards: group them once rather than scan them all per chapter.
+    top_of = {id(sub): top.id for top in notes.sections for sub in top.walk()}
+    chapter_cards: dict[str, list[Card]] = {top.id: [] for top in notes.sections}
+    for card in generate(notes):
+        chapter_cards[top_of[id(card.section)]].append(card)
     chapters = []
     for section in notes.sections:
         heading = label(section.title, section.id)
+        cards = chapter_cards[section.id]
         chapters.append(
             document(xml_id("s-", section.id), document_name(section), heading, section_document(section, cards))
         )
