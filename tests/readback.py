@@ -24,7 +24,8 @@ from test_anki import cards_of, expected_card_count, fill_clozes, import_deck, o
 
 import notesforge
 from notesforge.cards import generate
-from notesforge.model import Notes
+from notesforge.inline import plain
+from notesforge.model import BasicCard, BulletList, CardList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -108,6 +109,35 @@ def anki_deck(apkg: Path) -> AnkiDeck:
             )
         finally:
             col.close()
+
+
+def model_texts(notes: Notes) -> list[str]:
+    """Every text of the model as shown (markup gone, cloze answers in), in document order."""
+    out: list[str] = []
+    for section in notes.walk():
+        out.append(plain(section.title))
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                out.append(plain(block.text))
+            elif isinstance(block, BulletList):
+                out += [plain(b.text) for b in block.items]
+            elif isinstance(block, ComparisonTable):
+                out += [plain(block.caption)] if block.caption else []
+                for column in block.columns:
+                    out += [plain(column.heading), *(plain(p.text) for p in column.points)]
+            elif isinstance(block, Timeline):
+                for event in block.events:
+                    out += [event.date, plain(event.text)]
+            elif isinstance(block, Glossary):
+                for term in block.terms:
+                    out += [plain(term.term), plain(term.definition)]
+            elif isinstance(block, CardList):
+                for card in block.cards:
+                    if isinstance(card, BasicCard):
+                        out += [plain(card.question), plain(card.answer)]
+                    else:
+                        out += [plain(card.text)] + ([plain(card.extra)] if card.extra else [])
+    return out
 
 
 # --- which texts each format shows ------------------------------------------------------

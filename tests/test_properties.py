@@ -22,14 +22,14 @@ from pathlib import Path
 import pytest
 from epubcheck import run_epubcheck
 from hypothesis import HealthCheck, Phase, given, note, settings
-from readback import check_output
+from readback import check_output, model_texts
 from strategies import Doc, documents
 
 import notesforge
 from notesforge import registry
 from notesforge.cards import generate
 from notesforge.inline import plain
-from notesforge.model import BasicCard, BulletList, CardList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
+from notesforge.model import Notes
 
 EPOCH = 1700000000
 NAME = "gen.toml"
@@ -70,35 +70,6 @@ def load(doc: Doc) -> Notes:
 
 
 # --- the reader on generated documents ------------------------------------------------------
-
-
-def model_texts(notes: Notes) -> list[str]:
-    """Every text of the model as shown (markup gone, cloze answers in), in document order."""
-    out: list[str] = []
-    for section in notes.walk():
-        out.append(plain(section.title))
-        for block in section.blocks:
-            if isinstance(block, Paragraph):
-                out.append(plain(block.text))
-            elif isinstance(block, BulletList):
-                out += [plain(b.text) for b in block.items]
-            elif isinstance(block, ComparisonTable):
-                out += [plain(block.caption)] if block.caption else []
-                for column in block.columns:
-                    out += [plain(column.heading), *(plain(p.text) for p in column.points)]
-            elif isinstance(block, Timeline):
-                for event in block.events:
-                    out += [event.date, plain(event.text)]
-            elif isinstance(block, Glossary):
-                for term in block.terms:
-                    out += [plain(term.term), plain(term.definition)]
-            elif isinstance(block, CardList):
-                for card in block.cards:
-                    if isinstance(card, BasicCard):
-                        out += [plain(card.question), plain(card.answer)]
-                    else:
-                        out += [plain(card.text)] + ([plain(card.extra)] if card.extra else [])
-    return out
 
 
 @examples(READER_EXAMPLES)
