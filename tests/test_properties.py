@@ -98,10 +98,13 @@ def test_generated_documents_read_back_exactly(doc: Doc) -> None:
 def test_generated_notes_build_in_every_format_showing_their_words(fmt: str, tmp_path: Path) -> None:
     exporter = registry.get(fmt)  # an exporter that cannot load fails here, it is not skipped
     built: list[tuple[int, Path]] = []
+    sizes: list[int] = []
+    count = EXAMPLES.get(fmt, PDF_EXAMPLES) * SCALE
 
     @examples(EXAMPLES.get(fmt, PDF_EXAMPLES))
     @given(doc=documents())
     def build_and_read(doc: Doc) -> None:
+        sizes.append(len(doc.slots))
         notes = load(doc)
         with tempfile.TemporaryDirectory() as out:
             [outcome] = notesforge.build(notes, [fmt], out)
@@ -113,6 +116,8 @@ def test_generated_notes_build_in_every_format_showing_their_words(fmt: str, tmp
                 built.append((len(doc.slots), keep))
 
     build_and_read()
+    # As many documents as the profile says, of all sizes (texts per document).
+    assert len(sizes) == count and max(sizes) >= 40, sorted(sizes)
     if built:
         sample = [path for _, path in sorted(built, key=lambda b: (-b[0], b[1].name))[:EPUBCHECK_SAMPLE]]
         with ThreadPoolExecutor(max_workers=2) as pool:
