@@ -157,21 +157,8 @@ class Doc:
     slots: list[Slot] = field(default_factory=list)
     sections: int = 0
 
-    def markers(self, kinds: set[str] | None = None, *, carded: bool | None = None) -> set[str]:
-        return {
-            m
-            for s in self.slots
-            if (kinds is None or s.kind in kinds) and (carded is None or s.carded == carded)
-            for m in s.markers
-        }
-
-    def fragments(self, kinds: set[str] | None = None, *, carded: bool | None = None) -> set[Fragment]:
-        return {
-            f
-            for s in self.slots
-            if (kinds is None or s.kind in kinds) and (carded is None or s.carded == carded)
-            for f in s.fragments
-        }
+    def markers(self) -> set[str]:
+        return {m for s in self.slots for m in s.markers}
 
     def text_slots(self) -> list[Slot]:
         """The slots the model holds as text, in document order (the `[notes]` strings excepted)."""
