@@ -37,9 +37,30 @@ def squash(text: str) -> str:
 
 
 def pdf_text(path: Path) -> str:
+    """The text layer, page after page; then again without the running footers.
+
+    A footer (page number, title) is drawn first on every page, so a text that runs over a page
+    break reads back interrupted by it: the second rendition lets such a text be found whole.
+    """
     import pypdf
 
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    pages = [page.extract_text() for page in pypdf.PdfReader(path).pages]
+    return "\n".join(pages) + "\n\n" + "\n".join(_without_running_lines(pages))
+
+
+def _without_running_lines(pages: list[str]) -> list[str]:
+    split = [page.split("\n") for page in pages]
+    leading: dict[str, int] = {}
+    for lines in split:
+        for line in lines[:3]:
+            leading[line.strip()] = leading.get(line.strip(), 0) + 1
+    running = {line for line, n in leading.items() if n >= 2 and n * 2 >= len(pages)}
+    out = []
+    for lines in split:
+        while lines and (lines[0].strip().isdigit() or lines[0].strip() in running):
+            lines = lines[1:]
+        out.append(" ".join(lines))
+    return out
 
 
 def epub_text(path: Path) -> str:

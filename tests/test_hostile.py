@@ -136,11 +136,7 @@ REFUSED = [
 ]
 
 # Known bugs, pinned so that a fix shows: a strict xfail fails once the format passes.
-LONG_LINES_BROKEN = {
-    "pdf": "a 20,000-character text in a row that cannot split (contents, table heading) is taller than a page",
-    "worksheet": "a 20,000-character table heading is taller than a page (LayoutError)",
-    "organiser": "a table with a 20,000-character text is kept together and is taller than a column (LayoutError)",
-}
+LONG_LINES_BROKEN: dict[str, str] = {}
 
 
 # --- the catalogue as a notes document ---------------------------------------------------------
@@ -392,27 +388,13 @@ def test_control_characters_are_refused_in_plain_text_too(where: str) -> None:
 # --- known bugs, pinned ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, raises=NotesError, reason="escaped brackets in a cloze answer are read as a nested cloze mark"
-)
 def test_escaped_brackets_inside_a_cloze_answer_are_literal() -> None:
     notes = notesforge.loads(BULLET_DOC.format('"x [[a\\\\[\\\\[b]] y"'), "r.toml")
     [bullet] = notes.sections[0].blocks[0].items
     assert bullet.text[1].answer == "a[[b"
 
 
-@pytest.mark.parametrize(
-    "fmt",
-    [
-        pytest.param(
-            f,
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason="a running header draws the line break"),
-        )
-        if f in {"pdf", "worksheet", "flashcards", "organiser"}
-        else f
-        for f in PDF_FORMATS
-    ],
-)
+@pytest.mark.parametrize("fmt", PDF_FORMATS)
 def test_a_line_break_in_the_notes_title_prints_as_a_space(fmt: str, tmp_path: Path) -> None:
     source = BULLET_DOC.format('"ok"').replace('title = "R"', 'title = "First\\nSecond\\tThird"')
     [outcome] = notesforge.build(notesforge.loads(source, "r.toml", epoch=EPOCH), [fmt], tmp_path)

@@ -429,7 +429,7 @@ def test_missing_glyphs_are_detected() -> None:
 
     assert fonts.missing_glyphs(["Сталин Ἀθῆναι e\u0301 \u202eok\u202c", "emoji 👩\u200d🏫"]) == ["🏫", "👩"]
     printed = fonts.printable("Ἀθῆναι \u202eok\u202c 👩\u200d🏫 soft\u00adhyphen\t")
-    assert printed == "Ἀθῆναι ok \ufffd\ufffd soft\u00adhyphen\t"
+    assert printed == "Ἀθῆναι ok \ufffd\ufffd soft\u00adhyphen "  # a tab prints as a space
 
 
 def test_metadata_comes_from_the_notes(book: Pdf, seed: Notes) -> None:

@@ -119,28 +119,28 @@ title = "S"
 
 [[section.block]]
 type = "bullets"
-items = ["{words} [[end]]", "{word}"]
+items = ["bullet {words} [[end]]", "{word}"]
 
 [[section.block]]
 type = "table"
 [[section.block.columns]]
 heading = "A"
-points = ["{words}"]
+points = ["point {words}"]
 [[section.block.columns]]
 heading = "B"
 points = ["[[{word}]]"]
 
 [[section.block]]
 type = "events"
-items = [{{ date = "1924", text = "{words}" }}]
+items = [{{ date = "1924", text = "event {words}" }}]
 
 [[section.block]]
 type = "terms"
-items = [{{ term = "T", definition = "{words}" }}]
+items = [{{ term = "T", definition = "definition {words}" }}]
 
 [[section.block]]
 type = "cards"
-items = [{{ q = "Q {word}", a = "{words}" }}]
+items = [{{ q = "Q {word}", a = "answer {words}" }}]
 """,
         encoding="utf-8",
     )

@@ -213,7 +213,9 @@ def _cloze_key(item: object) -> str:
 
 
 def front_key(question: Question) -> str:
-    return normalise(question.prompt + " " + plain(question.front, lambda c: f"[{c.answer}]"))
+    # The prompt is left out: the Anki deck shows it in a field of its own, and a front that two
+    # notes share is a duplicate there whatever their prompts.
+    return normalise(plain(question.front, lambda c: f"[{c.answer}]"))
 
 
 def duplicate_fronts(notes: Notes) -> list[Diagnostic]:

@@ -63,7 +63,7 @@ def _tokenize(s: str, allow_cloze: bool, errors: list[InlineError]) -> list[_Tok
             buf.append(s[i + 1])
             i += 2
         elif s.startswith("[[", i):
-            end, answer, hint = _scan_cloze(s, i + 2)
+            end, answer, hint, nested = _scan_cloze(s, i + 2)
             if end is None:
                 errors.append(
                     InlineError(
@@ -77,7 +77,7 @@ def _tokenize(s: str, allow_cloze: bool, errors: list[InlineError]) -> list[_Tok
                 errors.append(InlineError(i, "empty cloze mark: write the answer between '[[' and ']]'"))
             elif not allow_cloze:
                 errors.append(InlineError(i, "cloze marks are only allowed in bullets, table points and cloze cards"))
-            elif "[[" in answer:
+            elif nested:
                 errors.append(InlineError(i, "cloze marks cannot be nested"))
             clozes += 1
             flush()
@@ -100,10 +100,14 @@ def _tokenize(s: str, allow_cloze: bool, errors: list[InlineError]) -> list[_Tok
     return tokens
 
 
-def _scan_cloze(s: str, i: int) -> tuple[int | None, str, str | None]:
-    """From just after '[[', find the closing ']]'; return (end, answer, hint)."""
+def _scan_cloze(s: str, i: int) -> tuple[int | None, str, str | None, bool]:
+    """From just after '[[', find the closing ']]'; return (end, answer, hint, nested).
+
+    `nested` tells whether an unescaped '[[' came first (escaped brackets are text).
+    """
     parts: list[list[str]] = [[]]
     n = len(s)
+    nested = False
     while i < n:
         c = s[i]
         if c == "\\" and i + 1 < n and s[i + 1] in ESCAPABLE:
@@ -113,13 +117,14 @@ def _scan_cloze(s: str, i: int) -> tuple[int | None, str, str | None]:
         if s.startswith("]]", i):
             answer = "".join(parts[0])
             hint = "|".join("".join(p) for p in parts[1:]) if len(parts) > 1 else None
-            return i + 2, answer, hint
+            return i + 2, answer, hint, nested
+        nested = nested or s.startswith("[[", i)
         if c == "|" and len(parts) == 1:
             parts.append([])
         else:
             parts[-1].append(c)
         i += 1
-    return None, "", None
+    return None, "", None, nested
 
 
 def _nest(tokens: list[_Token]) -> Rich:

@@ -96,7 +96,10 @@ def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
     header = _header(notes, size)
     margins = Margins(left=MARGIN, right=MARGIN, top=MARGIN, bottom=MARGIN + 3 * MM, footer=MARGIN - 2 * MM)
 
+    header_in_columns = False
+
     def templates(doc: Any) -> list:
+        nonlocal header_in_columns
         x, y, width, height = doc.leftMargin, doc.bottomMargin, doc.width, doc.height
         _, head = header.wrap(width, height)
         head += size  # the space under the band
@@ -105,7 +108,12 @@ def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
         def columns(top: float) -> list:
             return [Frame(x + i * (col + GUTTER), y, col, top, 0, 0, 0, 0, id=f"col{i}") for i in range(COLUMNS)]
 
-        first = [Frame(x, y + height - head, width, head, 0, 0, 0, 0, id="head"), *columns(height - head)]
+        # A title too long for a band across the page (pasted text) flows in the columns instead.
+        header_in_columns = head > height / 3
+        if header_in_columns:
+            first = columns(height)
+        else:
+            first = [Frame(x, y + height - head, width, head, 0, 0, 0, 0, id="head"), *columns(height - head)]
         return [
             PageTemplate("first", first, onPage=doc.draw_footer, autoNextPageTemplate="more"),
             PageTemplate("more", columns(height), onPage=doc.draw_footer),
@@ -121,7 +129,8 @@ def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
         margins=margins,
     )
     col_width = (doc.width - (COLUMNS - 1) * GUTTER) / COLUMNS
-    doc.build([header, FrameBreak(), *_body(notes, size, col_width)])
+    body = _body(notes, size, col_width)
+    doc.build([_header(notes, size, col_width), *body] if header_in_columns else [header, FrameBreak(), *body])
     return doc.page, out.getvalue()
 
 
@@ -150,7 +159,7 @@ def _styles(size: float) -> dict[str, Any]:
     }
 
 
-def _header(notes: Notes, size: float) -> Any:
+def _header(notes: Notes, size: float, width: float | None = None) -> Any:
     """The title band: title on the left; what it is, subtitle and course on the right."""
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.platypus import Paragraph, Table
@@ -164,7 +173,10 @@ def _header(notes: Notes, size: float) -> Any:
     right = body.clone("org-right", alignment=TA_RIGHT, textColor=MUTED)
     about = "<b>Knowledge organiser</b>"
     about += "".join(f"<br/>{escape_text(t)}" for t in (meta.subtitle, meta.course) if t)
-    table = Table([[Paragraph(escape_text(meta.title), title), Paragraph(about, right)]], colWidths=["62%", "38%"])
+    cells = [[Paragraph(escape_text(meta.title), title), Paragraph(about, right)]]
+    if width is not None:  # in a column: the title above the rest
+        cells = [[cells[0][0]], [cells[0][1]]]
+    table = Table(cells, colWidths=[width] if width is not None else ["62%", "38%"], splitInRow=1)
     table.setStyle(
         [
             ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab sets it for every cell: not Helvetica
@@ -185,11 +197,15 @@ def _band(text: str, size: float, width: float) -> Any:
     from reportlab.platypus import Paragraph, Table
 
     from .pdf import fonts
-    from .pdf.styles import ACCENT
+    from .pdf.styles import ACCENT, MAX_REPEATED_HEADING
 
     style = _styles(size)["band"].clone("org-band-white", textColor=colors.white)
     band = Table(
-        [[Paragraph(escape_text(text), style)]], colWidths=[width], spaceBefore=size * 0.6, spaceAfter=size * 0.5
+        [[Paragraph(escape_text(text), style)]],
+        colWidths=[width],
+        spaceBefore=size * 0.6,
+        spaceAfter=size * 0.5,
+        splitInRow=1,
     )
     band.setStyle(
         [
@@ -201,14 +217,14 @@ def _band(text: str, size: float, width: float) -> Any:
         ]
     )
     band.spaceAfter = size * 0.5
-    band.keepWithNext = 1
+    band.keepWithNext = int(len(text) <= MAX_REPEATED_HEADING)  # a band longer than a column cannot be kept
     return band
 
 
 def _body(notes: Notes, size: float, width: float) -> list[Any]:
     from reportlab.platypus import Paragraph, Table
 
-    from .pdf.styles import ACCENT, grid_table_style
+    from .pdf.styles import ACCENT, grid_table_style, heading_rows
 
     st = _styles(size)
     story: list[Any] = []
@@ -240,7 +256,8 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
             rows.append(
                 [Paragraph(para_text(c.points[i].text), st["body"]) if i < len(c.points) else "" for c in columns]
             )
-        table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=1, splitInRow=1)
+        repeat = heading_rows([plain(c.heading) for c in columns])
+        table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=repeat, splitInRow=1)
         style = grid_table_style(rows=len(rows))
         for cmd in ("LEFTPADDING", "RIGHTPADDING"):
             style.add(cmd, (0, 0), (-1, -1), 3)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..inline import plain
 from ..model import BulletList, Cloze, ComparisonTable, Notes, Paragraph, Section
 from .base import Exporter, Option, atomic_path
 from .pdf.markup import PdfInline, escape_text, para_text
@@ -151,14 +152,19 @@ def _table(block: ComparisonTable, blanks: Blanks, styles: Any, cell: Any, width
     from reportlab.platypus import Paragraph as P
     from reportlab.platypus import Table
 
-    from .pdf.styles import grid_table_style
+    from .pdf.styles import grid_table_style, heading_rows
 
     columns = block.columns
     rows: list[list[Any]] = [[P(para_text(c.heading), styles.cell_head) for c in columns]]
     for i in range(max((len(c.points) for c in columns), default=0)):
         rows.append([P(para_text(c.points[i].text, blanks), cell) if i < len(c.points) else "" for c in columns])
     table = Table(
-        rows, colWidths=[width / len(columns)] * len(columns), repeatRows=1, splitInRow=1, spaceBefore=4, spaceAfter=8
+        rows,
+        colWidths=[width / len(columns)] * len(columns),
+        repeatRows=heading_rows([plain(c.heading) for c in columns]),
+        splitInRow=1,
+        spaceBefore=4,
+        spaceAfter=8,
     )
     table.setStyle(grid_table_style(rows=len(rows)))
     caption = styles.caption.clone("ws-caption", keepWithNext=1)

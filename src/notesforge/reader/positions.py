@@ -13,7 +13,6 @@ import re
 Path = tuple[str | int, ...]
 
 
-
 class Positions:
     def __init__(self, text: str):
         self.text = text

@@ -33,7 +33,7 @@ from ...model import Paragraph as NoteParagraph
 from . import fonts
 from .common import NotesDocTemplate, PageRef
 from .markup import escape_text, para_text
-from .styles import ACCENT, ACCENT_LIGHT, MUTED, RULE, ZEBRA, Styles, grid_table_style, make_styles
+from .styles import ACCENT, ACCENT_LIGHT, MUTED, RULE, ZEBRA, Styles, grid_table_style, heading_rows, make_styles
 from .timeline import timeline_flowables
 
 MONTHS = (
@@ -75,13 +75,18 @@ class Heading(Paragraph):
         self.keepWithNext = 0
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        return []  # never split a heading: it moves to the next page whole
+        # A heading moves to the next page whole, unless it is too long for any page (pasted text):
+        # then an anchor keeps its bookmark and the text flows on like a paragraph.
+        if getattr(self, "height", 0) <= MAX_HEADING_HEIGHT:
+            return []
+        text = Paragraph(self.text, self.style)
+        text.wrap(avail_width, avail_height)
+        parts = text.split(avail_width, avail_height)
+        return [HeadingAnchor(self.entry), *parts] if parts else []
 
     def draw(self) -> None:
         entry, canv = self.entry, self.canv
-        canv.bookmarkHorizontal(entry.key, 0, self.height + self.style.spaceBefore)
-        canv.addOutlineEntry(entry.title, entry.key, level=entry.level, closed=False)
-        canv._doctemplate.record_page(entry.key)
+        mark_heading(canv, entry, self.height + self.style.spaceBefore)
         super().draw()
         if entry.level == 0:
             canv.saveState()
@@ -89,6 +94,30 @@ class Heading(Paragraph):
             canv.setLineWidth(0.8)
             canv.line(0, -3, self.width, -3)
             canv.restoreState()
+
+
+MAX_HEADING_HEIGHT = 300  # points; no real heading is this tall
+
+
+def mark_heading(canv: Any, entry: Entry, top: float) -> None:
+    """The heading's bookmark, outline entry and page record, at `top` above the current origin."""
+    canv.bookmarkHorizontal(entry.key, 0, top)
+    canv.addOutlineEntry(entry.title, entry.key, level=entry.level, closed=False)
+    canv._doctemplate.record_page(entry.key)
+
+
+class HeadingAnchor(Flowable):
+    """The bookmark of a heading that had to be split over pages."""
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        mark_heading(self.canv, self.entry, 0)
 
 
 class BookletDoc(NotesDocTemplate):
@@ -169,7 +198,7 @@ class _Builder:
         if not rows:
             return []
         num_w, page_w = 11 * mm, 14 * mm
-        table = Table(rows, colWidths=[num_w, self.width - num_w - page_w, page_w], hAlign="LEFT")
+        table = Table(rows, colWidths=[num_w, self.width - num_w - page_w, page_w], splitInRow=1, hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
@@ -240,7 +269,8 @@ class _Builder:
             for i in range(depth)
         ]
         widths = balanced_widths([[plain(c.heading)] + [plain(p.text) for p in c.points] for c in columns], self.width)
-        table = Table([header, *rows], colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+        repeat = heading_rows([plain(c.heading) for c in columns])
+        table = Table([header, *rows], colWidths=widths, repeatRows=repeat, splitInRow=1, hAlign="LEFT")
         table.setStyle(grid_table_style(header_rows=1, rows=depth + 1))
         out: list[Flowable] = []
         if block.caption:

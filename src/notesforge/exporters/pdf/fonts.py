@@ -92,8 +92,18 @@ def covers(font_name: str, char: str) -> bool:
 
 
 def _ignorable(char: str) -> bool:
-    # Format controls (bidi marks, joiners) and other controls need no glyph.
-    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
+    # Format controls (bidi marks, joiners), other controls and variation selectors need no glyph.
+    code = ord(char)
+    return (
+        char.isspace()
+        or unicodedata.category(char) in ("Cc", "Cf")
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+    )
+
+
+# Line breaks and tabs print as a space: drawn with drawString they would show as a missing glyph.
+_SPACES = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x85\u2028\u2029", " "))
 
 
 def printable(text: str) -> str:
@@ -105,8 +115,9 @@ def printable(text: str) -> str:
     Spaces are kept. Pure-covered text (the usual case) is returned as it is.
     """
     register()
-    if _printable.issuperset(text):
+    if _printable.issuperset(text) and not any(c in text for c in "\t\n\r"):
         return text
+    text = text.translate(_SPACES)
     out = []
     for char in text:
         if char in _printable or char.isspace():

@@ -129,3 +129,12 @@ def grid_table_style(header_rows: int = 1, zebra: bool = True, rows: int = 0) ->
         for r in range(header_rows + 1, rows, 2):
             cmds.append(("BACKGROUND", (0, r), (-1, r), ZEBRA))
     return TableStyle(cmds)
+
+
+# A heading row longer than this is not repeated after a page break: it could fill a page itself.
+MAX_REPEATED_HEADING = 400
+
+
+def heading_rows(headings: list[str]) -> int:
+    """`repeatRows` for a table whose heading row holds `headings` (plain text): 1, or 0 if too long."""
+    return 1 if sum(len(h) for h in headings) <= MAX_REPEATED_HEADING else 0
