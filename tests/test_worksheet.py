@@ -24,7 +24,7 @@ from test_pdf import (  # the booklet's check, reused (imported under a name pyt
 import notesforge
 from notesforge.cli import cli
 from notesforge.inline import clozes, plain
-from notesforge.model import BulletList, ComparisonTable, Notes, Rich
+from notesforge.model import BulletList, CardList, ClozeCard, ComparisonTable, Notes, Rich
 
 EPOCH = 1700000000  # as fixed by conftest's autouse fixture
 
@@ -123,6 +123,8 @@ def blank_blocks(notes: Notes, ids: Sequence[str] = ()) -> list[tuple[bool, list
         for block in section.blocks:
             if isinstance(block, BulletList):
                 blocks.append((False, [b.text for b in block.items]))
+            elif isinstance(block, CardList) and any(isinstance(c, ClozeCard) for c in block.cards):
+                blocks.append((False, [c.text for c in block.cards if isinstance(c, ClozeCard)]))
             elif isinstance(block, ComparisonTable):
                 depth = max(len(c.points) for c in block.columns)
                 blocks.append(
@@ -173,7 +175,7 @@ def check_blanks_and_key(body: str, key: str, items: list[Rich]) -> None:
 def test_every_cloze_of_the_seed_is_a_numbered_blank_and_keyed_at_the_end(seed: Notes, out: Path) -> None:
     body, key, pages = read(build(seed, "worksheet", out / "all").path)
     items = blank_items(seed)
-    assert sum(len(clozes(r)) for r in items) == 95
+    assert sum(len(clozes(r)) for r in items) == 99  # bullets, table points and cloze cards
     check_blanks_and_key(body, key, items)
     assert len(pages) == 5
     # Headings and the paragraphs stay as context; explicit question cards are not on the worksheet.

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inline import plain
-from ..model import BulletList, Cloze, ComparisonTable, Notes, Paragraph, Section
+from ..model import BulletList, CardList, Cloze, ClozeCard, ComparisonTable, Notes, Paragraph, Section
 from .base import Exporter, Option, atomic_path
 from .pdf.markup import PdfInline, escape_text, para_text
 from .pdf.options import PAPER_OPTION
@@ -122,8 +122,9 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: M
         for block in blocks:
             if isinstance(block, Paragraph):
                 story.append(P(para_text(block.text), context))
-            elif isinstance(block, BulletList):
-                items = list(block.items)
+            elif isinstance(block, BulletList | CardList):
+                # Bullets, and the cloze cards written in a cards block: every cloze mark is a blank.
+                items = list(block.items) if isinstance(block, BulletList) else _cloze_cards(block)
                 if settings["shuffle"]:
                     rng.shuffle(items)
                 story += [P(para_text(item.text, blanks), bullet, bulletText="•") for item in items]
@@ -143,8 +144,16 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: M
     doc.build(story)
 
 
-def _printed_blocks(section: Section) -> list[BulletList | ComparisonTable | Paragraph]:
-    return [b for b in section.blocks if isinstance(b, BulletList | ComparisonTable | Paragraph)]
+def _printed_blocks(section: Section) -> list[BulletList | ComparisonTable | Paragraph | CardList]:
+    return [
+        b
+        for b in section.blocks
+        if isinstance(b, BulletList | ComparisonTable | Paragraph) or (isinstance(b, CardList) and _cloze_cards(b))
+    ]
+
+
+def _cloze_cards(block: CardList) -> list[ClozeCard]:
+    return [card for card in block.cards if isinstance(card, ClozeCard)]
 
 
 def _table(block: ComparisonTable, blanks: Blanks, styles: Any, cell: Any, width: float) -> list[Any]:
