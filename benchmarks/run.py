@@ -65,32 +65,40 @@ class Measure:
     samples: list[Sample] = field(default_factory=list)
 
     @property
+    def good(self) -> list[Sample]:
+        return [s for s in self.samples if s.returncode == 0]
+
+    @property
     def failed(self) -> str | None:
+        """Why runs failed (None if none did): how many, and the first failure's message."""
         bad = [s for s in self.samples if s.returncode != 0]
         if not bad:
             return None
-        lines = [line for line in bad[0].stderr.strip().splitlines() if line.strip()]
-        return f"exit {bad[0].returncode}: {lines[-1] if lines else 'no message'}"
+        lines = [line.strip() for line in bad[0].stderr.splitlines() if line.strip()]
+        # notesforge prints "FMT: failed: why" per format, then a summary line: show the why.
+        told = [line for line in lines if re.match(r"^\S+: failed: ", line)] or lines[-1:] or ["no message"]
+        return f"{len(bad)} of {len(self.samples)} runs failed (exit {bad[0].returncode}): {told[0][:300]}"
 
     @property
     def ok(self) -> bool:
-        return not self.unavailable and bool(self.samples) and not self.failed
+        """Measured: at least one run succeeded (figures are of the successful runs)."""
+        return not self.unavailable and bool(self.good)
 
     @property
     def median(self) -> float:
-        return statistics.median(s.seconds for s in self.samples)
+        return statistics.median(s.seconds for s in self.good)
 
     @property
     def cpu(self) -> float:
-        return statistics.median(s.cpu for s in self.samples)
+        return statistics.median(s.cpu for s in self.good)
 
     @property
     def peak(self) -> float:
-        return max(s.peak_mib for s in self.samples)
+        return max(s.peak_mib for s in self.good)
 
     @property
     def spread(self) -> str:
-        times = [s.seconds for s in self.samples]
+        times = [s.seconds for s in self.good]
         return f"{len(times)}: {min(times):.3f}–{max(times):.3f}"
 
 
@@ -115,7 +123,7 @@ def run_rounds(measures: list[Measure], env: dict[str, str], cwd: Path, warm_up:
     rounds = max((m.repeat for m in runnable), default=0)
     for k in range(rounds):
         for m in runnable:
-            if k < m.repeat and not m.failed:
+            if k < m.repeat and (k == 0 or m.good):  # a command that fails every time is not retried
                 m.samples.append(measure_once(m.argv, env, cwd))
         log(f"round {k + 1}/{rounds} done")
 
@@ -180,6 +188,12 @@ def _git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip() or "?"
     except OSError:
         return "?"
+
+
+def tree_state() -> str:
+    """How the code that ran differs from the commit: files under src/ changed but not committed."""
+    changed = [line for line in _git("status", "--porcelain", "--", "src").splitlines() if line.strip() and line != "?"]
+    return f"{len(changed)} file(s) under src/ uncommitted" if changed else "src/ as committed"
 
 
 def loadavg() -> str:
@@ -318,6 +332,7 @@ def target_rows(plan: Plan) -> list[Row]:
             row.note = m.unavailable or f"failed: {m.failed}"
         else:
             row.seconds, row.peak = m.median, m.peak
+            row.note = m.failed or ""
             if a is not None:
                 row.ratio, row.cpu_ratio = m.median / a.median, m.cpu / a.cpu
             elif anchor_key:
@@ -343,6 +358,7 @@ def target_rows(plan: Plan) -> list[Row]:
         if every.ok and singles and all(singles):
             row.seconds, row.peak = every.median, every.peak
             row.ratio = every.median / sum(s.median for s in singles)  # type: ignore[union-attr]
+            row.note = every.failed or ""
         else:
             row.note = every.unavailable or (f"failed: {every.failed}" if every.failed else "a single build failed")
         row.target, row.met = "≤ 0.7×", check(row.ratio, 0.7)
@@ -471,6 +487,7 @@ def report(plan: Plan, info: dict[str, str], args: argparse.Namespace, prof: str
         f"- {info['python']}, {info['system']}",
         f"- {info['libraries']}",
         f"- load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]}",
+        f"- working tree (shared with other work in progress) {info['tree']}",
         f"- median of {args.repeat} runs per build ({args.help_repeat} for `--help`), "
         + ("after one untimed warm-up run of each command" if not args.quick else "no warm-up (--quick)")
         + "; every command a fresh subprocess (`python -m notesforge ...`, `python anchors/...`)",
@@ -502,8 +519,9 @@ def report(plan: Plan, info: dict[str, str], args: argparse.Namespace, prof: str
     ]
     for (_, scale), m in plan.measures.items():
         if m.ok:
+            status = m.failed or "ok"
             out.append(
-                f"| {m.label} | {scale or '—'} | {m.median:.3f} | {m.cpu:.3f} | {m.peak:.0f} | {m.spread} | ok |"
+                f"| {m.label} | {scale or '—'} | {m.median:.3f} | {m.cpu:.3f} | {m.peak:.0f} | {m.spread} | {status} |"
             )
         else:
             out.append(f"| {m.label} | {scale or '—'} | — | — | — | — | {_why(m)} |")
@@ -572,9 +590,12 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         info = machine()
         loads = [loadavg()]
+        trees = [tree_state()]
         plan = make_plan(args, work, env, log)
         run_rounds(list(plan.measures.values()), env, work, warm_up=not args.quick, log=log)
         loads.append(loadavg())
+        trees.append(tree_state())
+        info["tree"] = f"before: {trees[0]}; after: {trees[1]}"
         prof = None
         fmt = args.profile or slowest_format(plan)
         if not args.no_profile and fmt and plan.formats.get(fmt, "missing") is None:
