@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import re
 import statistics
 import subprocess
 import sys
+import zipfile
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,6 +19,7 @@ from anki import collection  # the real Anki backend (test extra), not a mock
 
 import notesforge
 from notesforge.cards import generate
+from notesforge.diagnostics import NotesError
 from notesforge.exporters import anki as exporter
 from notesforge.inline import plain
 from notesforge.model import BulletList, ClozeCard, Notes, Text
@@ -455,3 +459,100 @@ def test_subsections_nest_decks_tags_and_context(tmp_path: Path) -> None:
         assert not any("Five-Year" in d.name for d in col.decks.all_names_and_ids())
     finally:
         col.close()
+
+
+# --- images ------------------------------------------------------------------------
+
+DOT = Path(__file__).resolve().parent / "fixtures" / "valid" / "images" / "dot.png"
+
+IMAGES = """
+[notes]
+id = "pictures"
+title = "Pictures"
+language = "en"
+
+[[section]]
+id = "lenin"
+title = "Lenin"
+
+[[section.block]]
+type = "cards"
+items = [
+  {{ q = "Whose portrait is this?", a = "Lenin’s", image = "{image}" }},
+  {{ q = "Which dot is this?", a = "The other one", image = "more/dot.png" }},
+  {{ q = "The same file again?", a = "Yes", image = "{image}" }},
+  {{ cloze = "Lenin died in [[1924]].", extra = "In Gorki.", image = "{image}" }},
+  {{ q = "A card without an image?", a = "Yes" }},
+]
+"""
+
+
+def image_source(folder: Path, image: str = "images/dot.png") -> Path:
+    """A notes file in `folder` whose cards show `image`, and a different file also named dot.png."""
+    from PIL import Image  # test-only: Pillow comes with pdfplumber
+
+    (folder / "images").mkdir(parents=True)
+    (folder / "more").mkdir()
+    (folder / "images" / "dot.png").write_bytes(DOT.read_bytes())
+    Image.new("RGB", (3, 1), (20, 40, 60)).save(folder / "more" / "dot.png")
+    source = folder / "notes.toml"
+    source.write_text(IMAGES.format(image=image), encoding="utf-8")
+    return source
+
+
+def test_images_are_bundled_once_as_media_and_shown_with_the_answer(tmp_path: Path) -> None:
+    source = image_source(tmp_path / "src")
+    notes = notesforge.load(source)
+    apkg = notesforge.build(notes, ["anki"], tmp_path / "out")[0].path
+    other = (tmp_path / "src" / "more" / "dot.png").read_bytes()
+    dot_name = f"notesforge-{hashlib.sha1(DOT.read_bytes()).hexdigest()[:12]}.png"
+    other_name = f"notesforge-{hashlib.sha1(other).hexdigest()[:12]}.png"
+    with zipfile.ZipFile(apkg) as package:
+        media = json.loads(package.read("media"))
+        # Numbered entries in name order; the same file once, two files of one name apart.
+        assert media == dict(zip(["0", "1"], sorted([dot_name, other_name]), strict=True))
+        assert {package.read(n) for n in media} == {DOT.read_bytes(), other}
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_deck(col, apkg)
+        folder = Path(col.media.dir())
+        assert (folder / dot_name).read_bytes() == DOT.read_bytes()
+        assert (folder / other_name).read_bytes() == other
+        answers = {text_of(c.question()): c.answer() for c in cards_of(col)}
+        shown = f'<img src="{dot_name}">'
+        assert shown in answers["Lenin Whose portrait is this?"]
+        assert shown in answers["Lenin The same file again?"]
+        assert f'<img src="{other_name}">' in answers["Lenin Which dot is this?"]
+        [cloze] = [a for q, a in answers.items() if "died in" in q]
+        assert shown in cloze and "In Gorki." in text_of(cloze)
+        assert "<img" not in answers["Lenin A card without an image?"]
+        assert not any("<img" in c.question() for c in cards_of(col))
+        check = col.media.check()
+        assert check.missing == [] and check.unused == []
+    finally:
+        col.close()
+    again = notesforge.build(notes, ["anki"], tmp_path / "again")[0].path
+    assert again.read_bytes() == apkg.read_bytes()
+
+
+def test_a_missing_image_exits_2_with_its_location(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from notesforge.cli import cli
+
+    source = image_source(tmp_path / "src", image="images/lenin.png")
+    result = CliRunner().invoke(cli, ["build", str(source), "-f", "anki", "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 2, result.output
+    where = f"{source}:14:59"
+    message = f"error: image 'images/lenin.png' not found (looked in {source.parent}/images/)"
+    assert f"{where}: {message}" in result.stderr
+    assert not (tmp_path / "out" / "pictures.apkg").exists()
+
+
+def test_an_image_removed_after_reading_is_a_located_error(tmp_path: Path) -> None:
+    notes = notesforge.load(image_source(tmp_path / "src"))
+    (tmp_path / "src" / "more" / "dot.png").unlink()
+    with pytest.raises(NotesError) as caught:
+        exporter.build_notes(notes)
+    [problem] = caught.value.diagnostics
+    assert problem.headline().endswith(":15:60: error: image 'more/dot.png' cannot be read: No such file or directory")

@@ -283,3 +283,26 @@ def test_pandoc_reads_bold_runs_as_bold() -> None:
         assert "<strong>" in item
         assert re.sub(r"<[^>]+>", "", item) == plain(rich)
         assert "**" not in item
+
+
+def test_card_images_follow_their_answers() -> None:
+    from notesforge.model import BasicCard, CardList, ClozeCard, Image
+
+    plain_name = Image("/n/images/lenin.png", "images/lenin.png", LOC)
+    awkward = Image("/n/my pics/a (1).jpg", "my pics/a (1).jpg", LOC)
+    cards = CardList(
+        (
+            BasicCard((Text("Who?"),), (Text("Lenin"),), False, None, LOC, plain_name),
+            ClozeCard((Cloze("1924", None, 1),), (Text("Gorki"),), None, LOC, awkward),
+            BasicCard((Text("No image?"),), (Text("None"),), False, None, LOC),
+        ),
+        LOC,
+    )
+    text = to_markdown(notes_of(cards))
+    assert "- Who? — Lenin ![](images/lenin.png)\n" in text
+    assert "- **1924** — Gorki ![](my%20pics/a%20%281%29.jpg)\n" in text
+    assert "- No image? — None\n" in text
+    if PANDOC:
+        html = pandoc_html(text)
+        assert '<img src="images/lenin.png"' in html
+        assert '<img src="my%20pics/a%20%281%29.jpg"' in html

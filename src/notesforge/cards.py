@@ -7,6 +7,7 @@ so a deck can update notes in place.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,6 +22,7 @@ from .model import (
     ComparisonTable,
     Emphasis,
     Glossary,
+    Image,
     Inline,
     Location,
     Notes,
@@ -60,6 +62,7 @@ class Card:
     prompt: str = ""
     reverse: bool = False  # also asked back -> front
     reverse_prompt: str = ""
+    image: Image | None = None  # explicit cards: shown with the answer
 
     @property
     def is_cloze(self) -> bool:
@@ -134,9 +137,7 @@ def _generate(notes: Notes) -> Iterator[Card]:
 
 
 def _with_key(card: Card, key: str) -> Card:
-    return Card(
-        key, card.kind, card.section, card.front, card.back, card.loc, card.prompt, card.reverse, card.reverse_prompt
-    )
+    return dataclasses.replace(card, key=key)
 
 
 def _section_cards(notes: Notes, section: Section) -> Iterator[Card]:
@@ -146,11 +147,12 @@ def _section_cards(notes: Notes, section: Section) -> Iterator[Card]:
             for c in block.cards:
                 if isinstance(c, BasicCard):
                     key = f"{base}/card/{c.id or normalise(plain(c.question))}"
-                    yield Card(key, CardKind.BASIC, section, c.question, c.answer, c.loc, reverse=c.reverse)
-                else:
                     yield Card(
-                        f"{base}/cloze/{c.id or _cloze_key(c)}", CardKind.CLOZE, section, c.text, c.extra or (), c.loc
+                        key, CardKind.BASIC, section, c.question, c.answer, c.loc, reverse=c.reverse, image=c.image
                     )
+                else:
+                    key = f"{base}/cloze/{c.id or _cloze_key(c)}"
+                    yield Card(key, CardKind.CLOZE, section, c.text, c.extra or (), c.loc, image=c.image)
         elif not section.cards:
             continue
         elif isinstance(block, BulletList):

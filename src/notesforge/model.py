@@ -129,6 +129,37 @@ class Glossary:
     loc: Location
 
 
+# Image files a card may show, by lower-case suffix: the media type every format declares.
+IMAGE_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".gif": "image/gif",
+        ".svg": "image/svg+xml",
+        ".webp": "image/webp",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image file shown with a card's answer; the reader has checked that it exists."""
+
+    path: str  # absolute
+    name: str  # as written in the notes: relative to the notes file's folder, forward slashes
+    loc: Location  # of the `image` value
+
+    @property
+    def suffix(self) -> str:
+        """Lower-case file suffix, one of `IMAGE_TYPES`: ".png", ".jpg", ..."""
+        return "." + self.name.rsplit(".", 1)[-1].lower()
+
+    @property
+    def media_type(self) -> str:
+        return IMAGE_TYPES[self.suffix]
+
+
 @dataclass(frozen=True, slots=True)
 class BasicCard:
     question: Rich
@@ -136,6 +167,7 @@ class BasicCard:
     reverse: bool
     id: str | None
     loc: Location
+    image: Image | None = None  # shown with the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +176,7 @@ class ClozeCard:
     extra: Rich | None
     id: str | None
     loc: Location
+    image: Image | None = None  # shown with the answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from ..diagnostics import Diagnostic, NotesError
 from ..inline import clozes, plain, render
 from ..model import Cloze, Notes, Section
 from .base import Exporter, Option, atomic_path
+from .media import Media, collect, in_order
 from .zipfix import normalise_zip
 
 # Every id below derives from this namespace, never from a random number or the clock.
@@ -125,6 +126,12 @@ CSS = """\
 .nf-extra {
   font-size: 0.9em;
   color: #434b53;
+}
+.nf img {
+  display: block;
+  max-width: 100%;
+  max-height: 50vh;
+  margin: 0.5em 0 0;
 }
 hr#answer {
   border: 0;
@@ -225,6 +232,11 @@ class AnkiNote:
     fields: tuple[str, ...]
     deck: tuple[str, ...]  # section ids from the top
     tags: tuple[str, ...]
+    media: tuple[Media, ...] = ()  # the files its fields show
+
+
+def image_html(media: Media) -> str:
+    return f'<img src="{field_text(media.name)}">'
 
 
 def section_paths(notes: Notes) -> dict[str, tuple[Section, ...]]:
@@ -247,12 +259,17 @@ def build_notes(notes: Notes) -> list[AnkiNote]:
     out: list[AnkiNote] = []
     problems: list[Diagnostic] = []
     first: dict[tuple[int, str], Card] = {}
+    try:
+        media = collect(card.image for card in generate(notes))
+    except NotesError as exc:  # an image gone since the notes were read
+        problems, media = list(exc.diagnostics), {}
     for card in generate(notes):
         problem = _card_problem(card)
         if problem:
             problems.append(Diagnostic(card.loc, problem))
             continue
-        note = _note(notes, card, paths[card.section.id])
+        image = media.get(card.image.path) if card.image else None
+        note = _note(notes, card, paths[card.section.id], image)
         seen = first.setdefault((note.type.id, note.fields[0]), card)
         if seen is not card:
             problems.append(
@@ -274,17 +291,19 @@ def _card_problem(card: Card) -> str | None:
     return None
 
 
-def _note(notes: Notes, card: Card, path: tuple[Section, ...]) -> AnkiNote:
+def _note(notes: Notes, card: Card, path: tuple[Section, ...], image: Media | None = None) -> AnkiNote:
     # The context: the section's title, after its parents' for a subsection.
     context = " › ".join(render(section.title, HTML) for section in path)
     section_ids = tuple(section.id for section in path)
     kind = CLOZE if card.is_cloze else REVERSED if card.reverse else BASIC
     front = render(card.front, CLOZE_HTML if card.is_cloze else HTML)
-    fields = (front, render(card.back, HTML), context, field_text(card.prompt))
+    # The image goes with the answer: on the back of a basic card, in the extra of a cloze card.
+    back = render(card.back, HTML) + (image_html(image) if image else "")
+    fields = (front, back, context, field_text(card.prompt))
     if kind is REVERSED:
         fields += (field_text(card.reverse_prompt),)
     tag = "::".join((notes.meta.id, *section_ids))
-    return AnkiNote(card, kind, fields, section_ids, (tag,))
+    return AnkiNote(card, kind, fields, section_ids, (tag,), (image,) if image else ())
 
 
 def deck_names(notes: Notes, root: str) -> dict[tuple[str, ...], str]:
@@ -356,9 +375,14 @@ def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple
         conn.commit()
     finally:
         conn.close()
+    # Media as Anki packages them: numbered entries and a JSON map of number -> file name, in
+    # name order so that the same files give the same bytes.
+    media = in_order(m for note in anki_notes for m in note.media)
     with zipfile.ZipFile(path, "w") as out:
         out.write(db, "collection.anki2")
-        out.writestr("media", "{}")  # the notes format has no images yet
+        out.writestr("media", json.dumps({str(i): m.name for i, m in enumerate(media)}))
+        for i, m in enumerate(media):
+            out.writestr(str(i), m.data)
 
 
 def _write_collection(genanki: Any, cursor: Any, decks: list[Any], models: Any, epoch: int) -> None:

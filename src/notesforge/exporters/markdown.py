@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..inline import _merge, render
 from ..model import (
@@ -23,6 +24,7 @@ from ..model import (
     ComparisonTable,
     Emphasis,
     Glossary,
+    Image,
     Inline,
     Notes,
     Paragraph,
@@ -199,9 +201,17 @@ def _section(section: Section) -> list[str]:
 
 def _card(card: BasicCard | ClozeCard) -> str:
     if isinstance(card, BasicCard):
-        return f"{inline(card.question)} — {inline(card.answer)}"
+        return f"{inline(card.question)} — {inline(card.answer)}{image(card.image)}"
     extra = f" — {inline(card.extra)}" if card.extra else ""
-    return inline(card.text) + extra
+    return inline(card.text) + extra + image(card.image)
+
+
+def image(img: Image | None) -> str:
+    """The card's image after its answer, at the path written in the notes (relative to them).
+
+    Percent-encoded: a space or parenthesis would end the link; plain names stay as written.
+    """
+    return f" ![]({quote(img.name, safe='/')})" if img else ""
 
 
 def _table(table: ComparisonTable) -> list[str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import os
+import posixpath
 import re
 from typing import Any
 
 from .. import inline
 from ..diagnostics import Diagnostic
 from ..model import (
+    IMAGE_TYPES,
     BasicCard,
     Bullet,
     BulletList,
@@ -18,6 +21,7 @@ from ..model import (
     ComparisonTable,
     Event,
     Glossary,
+    Image,
     Location,
     Meta,
     Notes,
@@ -40,6 +44,15 @@ _YEAR = re.compile(r"\d{3,4}")
 # C0 controls but tab and newlines, DEL, C1 controls, and the non-characters U+FFFE/U+FFFF:
 # XML (EPUB), Anki's HTML fields and PDF text cannot carry them, and nobody can see them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+# How each kind of image file starts (SVG is text, with any preamble: not checked).
+_IMAGE_MAGIC = {
+    ".png": ("PNG", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    ".jpg": ("JPEG", lambda head: head.startswith(b"\xff\xd8\xff")),
+    ".jpeg": ("JPEG", lambda head: head.startswith(b"\xff\xd8\xff")),
+    ".gif": ("GIF", lambda head: head[:6] in (b"GIF87a", b"GIF89a")),
+    ".webp": ("WebP", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
+}
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -365,16 +378,54 @@ class Builder:
                 text = None
             extra = self.rich(got.get("extra"), (*path, "extra"))
             item_id = self.item_id(got, path, ids)
-            return ClozeCard(text, extra, item_id, self.loc(path)) if text else None
+            image = self.image(got.get("image"), path)
+            return ClozeCard(text, extra, item_id, self.loc(path), image) if text else None
         got = self.fields(raw, "basic-card", path, "a card")
         if got is None:
             return None
         question = self.rich(got.get("q"), (*path, "q"))
         answer = self.rich(got.get("a"), (*path, "a"))
         item_id = self.item_id(got, path, ids)
+        image = self.image(got.get("image"), path)
         if question and answer:
-            return BasicCard(question, answer, got.get("reverse", False), item_id, self.loc(path))
+            return BasicCard(question, answer, got.get("reverse", False), item_id, self.loc(path), image)
         return None
+
+    def image(self, written: str | None, card: Path) -> Image | None:
+        """A card's image file, relative to the notes file's folder; a located error unless it is there."""
+        if written is None:
+            return None
+        path = (*card, "image")
+        name = written.strip()
+
+        def bad(message: str) -> None:
+            self.error(path, f"image '{name}' {message}", value=True)
+
+        suffix = posixpath.splitext(name)[1].lower()
+        relative = posixpath.normpath(name)
+        folder = os.path.dirname(self.name)  # "" for a bare file name: the current folder
+        if "\\" in name:
+            return bad("must be written with forward slashes: '{}'".format(name.replace("\\", "/")))
+        if name.startswith("/") or _DRIVE.match(name):
+            return bad("must be a path relative to the notes file's folder, not an absolute path")
+        if relative == ".." or relative.startswith("../"):
+            return bad("is outside the notes file's folder; keep images in that folder or below it")
+        if suffix not in IMAGE_TYPES:
+            return bad("must be a .png, .jpg, .jpeg, .gif, .svg or .webp file")
+        file = os.path.abspath(os.path.join(folder, relative))
+        if not os.path.exists(file):
+            return bad(f"not found (looked in {os.path.join(folder or '.', posixpath.dirname(relative), '')})")
+        if not os.path.isfile(file):
+            return bad("is a folder, not a file" if os.path.isdir(file) else "is not a file")
+        try:
+            with open(file, "rb") as handle:
+                head = handle.read(16)
+        except OSError as exc:
+            return bad(f"cannot be read: {exc.strerror or exc}")
+        kind, looks_right = _IMAGE_MAGIC.get(suffix, ("", lambda head: True))
+        if not looks_right(head):
+            return bad(f"is not a {kind} file (its first bytes are not those of one)")
+        return Image(file, name, self.loc(path, value=True))
 
 
 def _stripped(value: str | None) -> str | None:

@@ -24,6 +24,12 @@ def _f(kind: str, description: str, required: bool = False) -> Field:
 
 TEXT_NOTE = "Inline markup: *emphasis*, **strong**, [[cloze|hint]]; \\ escapes * [ ] | \\."
 
+IMAGE_FIELD = _f(
+    "plain",
+    "Image shown with the answer: a .png, .jpg, .gif, .svg or .webp file, its path relative to the notes "
+    "file's folder with forward slashes, e.g. 'images/lenin.png'.",
+)
+
 TABLES: dict[str, dict[str, Field]] = {
     "document": {
         "notes": _f("table", "Metadata of the notes.", True),
@@ -91,18 +97,20 @@ TABLES: dict[str, dict[str, Field]] = {
     },
     "cards": {
         "type": _f("plain", "Block type.", True),
-        "items": _f("items", "Cards: { q, a }, { q, a, reverse = true } or { cloze, extra }.", True),
+        "items": _f("items", "Cards: { q, a }, { q, a, reverse = true } or { cloze, extra }; any with an image.", True),
     },
     "basic-card": {
         "q": _f("text", "Question. " + TEXT_NOTE, True),
         "a": _f("text", "Answer, short. " + TEXT_NOTE, True),
         "reverse": _f("bool", "Also ask the answer -> question (default false)."),
         "id": _f("slug", "Stable identity: keeps the card when the question is edited."),
+        "image": IMAGE_FIELD,
     },
     "cloze-card": {
         "cloze": _f("text", "Text with [[cloze marks]]. " + TEXT_NOTE, True),
         "extra": _f("text", "Shown on the back. " + TEXT_NOTE),
         "id": _f("slug", "Stable identity: keeps the card when the text is edited."),
+        "image": IMAGE_FIELD,
     },
 }
 
