@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from anki import collection  # the real Anki backend (test extra), not a mock
+from cardimages import DOT, FIRST_CARD_LINE, card_notes
 
 import notesforge
 from notesforge.cards import generate
@@ -463,41 +464,23 @@ def test_subsections_nest_decks_tags_and_context(tmp_path: Path) -> None:
 
 # --- images ------------------------------------------------------------------------
 
-DOT = Path(__file__).resolve().parent / "fixtures" / "valid" / "images" / "dot.png"
-
-IMAGES = """
-[notes]
-id = "pictures"
-title = "Pictures"
-language = "en"
-
-[[section]]
-id = "lenin"
-title = "Lenin"
-
-[[section.block]]
-type = "cards"
-items = [
-  {{ q = "Whose portrait is this?", a = "Lenin’s", image = "{image}" }},
-  {{ q = "Which dot is this?", a = "The other one", image = "more/dot.png" }},
-  {{ q = "The same file again?", a = "Yes", image = "{image}" }},
-  {{ cloze = "Lenin died in [[1924]].", extra = "In Gorki.", image = "{image}" }},
-  {{ q = "A card without an image?", a = "Yes" }},
-]
-"""
-
 
 def image_source(folder: Path, image: str = "images/dot.png") -> Path:
-    """A notes file in `folder` whose cards show `image`, and a different file also named dot.png."""
+    """Notes in `folder` whose cards show `image`, and a different file also named dot.png."""
     from PIL import Image  # test-only: Pillow comes with pdfplumber
 
     (folder / "images").mkdir(parents=True)
     (folder / "more").mkdir()
     (folder / "images" / "dot.png").write_bytes(DOT.read_bytes())
     Image.new("RGB", (3, 1), (20, 40, 60)).save(folder / "more" / "dot.png")
-    source = folder / "notes.toml"
-    source.write_text(IMAGES.format(image=image), encoding="utf-8")
-    return source
+    return card_notes(
+        folder,
+        f'{{ q = "Whose portrait is this?", a = "Lenin’s", image = "{image}" }}',
+        '{ q = "Which dot is this?", a = "The other one", image = "more/dot.png" }',
+        f'{{ q = "The same file again?", a = "Yes", image = "{image}" }}',
+        f'{{ cloze = "Lenin died in [[1924]].", extra = "In Gorki.", image = "{image}" }}',
+        '{ q = "A card without an image?", a = "Yes" }',
+    )
 
 
 def test_images_are_bundled_once_as_media_and_shown_with_the_answer(tmp_path: Path) -> None:
@@ -543,7 +526,7 @@ def test_a_missing_image_exits_2_with_its_location(tmp_path: Path) -> None:
     source = image_source(tmp_path / "src", image="images/lenin.png")
     result = CliRunner().invoke(cli, ["build", str(source), "-f", "anki", "-o", str(tmp_path / "out"), "-j", "1"])
     assert result.exit_code == 2, result.output
-    where = f"{source}:14:59"
+    where = f"{source}:{FIRST_CARD_LINE}:59"
     message = f"error: image 'images/lenin.png' not found (looked in {source.parent}/images/)"
     assert f"{where}: {message}" in result.stderr
     assert not (tmp_path / "out" / "pictures.apkg").exists()
@@ -555,4 +538,6 @@ def test_an_image_removed_after_reading_is_a_located_error(tmp_path: Path) -> No
     with pytest.raises(NotesError) as caught:
         exporter.build_notes(notes)
     [problem] = caught.value.diagnostics
-    assert problem.headline().endswith(":15:60: error: image 'more/dot.png' cannot be read: No such file or directory")
+    assert problem.headline().endswith(
+        f":{FIRST_CARD_LINE + 1}:60: error: image 'more/dot.png' cannot be read: No such file or directory"
+    )

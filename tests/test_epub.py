@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
+from cardimages import DOT, card_notes
 from epubcheck import Report, java, run_epubcheck
 from lxml import etree
 
@@ -551,3 +552,50 @@ def test_css_is_what_e_readers_honour() -> None:
 def test_listing_formats_does_not_import_ebooklib() -> None:
     code = "import sys, notesforge.exporters.epub; assert 'ebooklib' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- card images -------------------------------------------------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>\n'
+
+
+def test_card_images_are_in_the_book_beside_their_answers(tmp_path: Path) -> None:
+    from PIL import Image  # test-only: Pillow comes with pdfplumber
+
+    images = tmp_path / "src" / "images"
+    images.mkdir(parents=True)
+    (images / "dot.png").write_bytes(DOT.read_bytes())
+    (images / "circle.svg").write_text(SVG, encoding="utf-8")
+    Image.new("RGB", (4, 4), (128, 128, 128)).save(images / "grey.webp")
+    source = card_notes(
+        tmp_path / "src",
+        '{ q = "Whose dot is this?", a = "Lenin’s", image = "images/dot.png", reverse = true }',
+        '{ q = "Which shape is drawn?", a = "A circle", image = "images/circle.svg" }',
+        '{ q = "Which colour is this?", a = "Grey", image = "images/grey.webp" }',
+        '{ cloze = "Lenin died in [[1924]] at [[Gorki]].", image = "images/dot.png" }',
+    )
+    path = build(notesforge.load(source), tmp_path / "out")
+    report = run_epubcheck(path)
+    assert report.clean, report.summary()
+    book = Booklet(path)
+    stored = {
+        i.get("href"): i.get("media-type") for i in book.manifest().values() if i.get("href").startswith("images/")
+    }
+    assert sorted(stored.values()) == ["image/png", "image/svg+xml", "image/webp"]
+    sources = {"png": "dot.png", "svg": "circle.svg", "webp": "grey.webp"}
+    for href in stored:
+        name = href.removeprefix("images/")
+        assert re.fullmatch(r"notesforge-[0-9a-f]{12}\.(png|svg|webp)", name), name
+        assert book.zip.read("EPUB/" + href) == (images / sources[name.rsplit(".", 1)[1]]).read_bytes()
+    [doc] = [book.document(name) for name in book.spine if name.endswith("s-lenin.xhtml")]
+    answers = {
+        text_of(aside).split(" Back to question")[0]: aside.xpath(".//x:img", namespaces=NS)
+        for aside in doc.xpath("//x:aside", namespaces=NS)
+    }
+    shown = {answer: [(img.get("src"), img.get("alt")) for img in imgs] for answer, imgs in answers.items()}
+    png = next(h for h, t in stored.items() if t == "image/png")
+    assert shown["1. Lenin’s"] == [(png, "")]
+    assert shown["4. 1924"] == shown["6. Gorki"] == [(png, "")]  # every deletion's answer
+    assert [src for src, _ in shown["2. A circle"]] == [next(h for h, t in stored.items() if t == "image/svg+xml")]
+    assert shown["5. Whose dot is this?"] == []  # the reverse question asks the answer: no image beside it
+    assert "visual" in book.meta("schema:accessMode")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from cardimages import FIRST_CARD_LINE, card_notes
 from conftest import SEED
 from test_worksheet import EPOCH, build, check_print_basics, nows
 
@@ -206,3 +207,30 @@ def test_kinds_and_sections_choose_the_cards(seed: Notes, tmp_path: Path) -> Non
 
 def test_flashcards_basics(tmp_path: Path) -> None:
     check_print_basics("flashcards", tmp_path)
+
+
+def test_backs_show_png_jpeg_and_gif_images_and_warn_of_svg(tmp_path: Path) -> None:
+    from PIL import Image  # test-only: Pillow comes with pdfplumber
+
+    Image.new("RGB", (40, 20), (20, 90, 200)).save(tmp_path / "flag.gif")
+    Image.new("RGB", (4, 4), (128, 128, 128)).save(tmp_path / "map.webp")
+    source = card_notes(
+        tmp_path,
+        '{ q = "Which flag?", a = "Blue", image = "flag.gif", reverse = true }',
+        '{ q = "Which map?", a = "Grey", image = "map.webp" }',
+    )
+    notes = notesforge.load(source)
+    [outcome] = notesforge.build(notes, ["flashcards"], tmp_path / "out")
+    assert outcome.ok, outcome.error
+    assert [w.headline() for w in outcome.warnings] == [
+        f"{source}:{FIRST_CARD_LINE + 1}:43: warning: flashcards show PNG, JPEG and GIF images only: "
+        "'map.webp' is left out"
+    ]
+    with pdfplumber.open(outcome.path) as pdf:
+        fronts, backs = pdf.pages
+        assert fronts.images == []
+        [flag] = backs.images  # behind the first card only: the reverse card asks "Blue"
+        assert flag["srcsize"] == (40, 20) and (flag["width"], flag["height"]) == pytest.approx((40, 20))
+        # In the lower half of the back of card 1 (mirrored: the right-hand column), below its answer.
+        [blue] = [w for w in backs.extract_words() if w["text"] == "Blue"]
+        assert flag["x0"] > backs.width / 2 and blue["bottom"] < flag["top"]

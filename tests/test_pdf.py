@@ -16,6 +16,7 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
+from cardimages import FIRST_CARD_LINE, card_notes
 from conftest import HOSTILE, SEED
 
 import notesforge
@@ -486,3 +487,35 @@ def test_importing_the_exporter_does_not_import_reportlab() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+# --- card images -------------------------------------------------------------------
+
+
+def test_answers_show_card_images_at_most_40_mm_high_and_name_svg(tmp_path: Path) -> None:
+    from PIL import Image  # test-only: Pillow comes with pdfplumber
+
+    Image.new("RGB", (300, 900), (200, 30, 30)).save(tmp_path / "photo.jpg")
+    (tmp_path / "circle.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    source = card_notes(
+        tmp_path,
+        '{ q = "Which photograph?", a = "The tall one", image = "photo.jpg" }',
+        '{ q = "Which drawing?", a = "A circle", image = "circle.svg" }',
+    )
+    notes = notesforge.load(source)
+    [outcome] = notesforge.build(notes, ["pdf"], tmp_path / "out")
+    assert outcome.ok, outcome.error
+    assert [w.headline() for w in outcome.warnings] == [
+        f"{source}:{FIRST_CARD_LINE + 1}:51: warning: the PDF shows PNG, JPEG and GIF images only: "
+        "'circle.svg' is named instead"
+    ]
+    with pdfplumber.open(outcome.path) as pdf:
+        [answers] = [p for p in pdf.pages if "Answers" in (p.extract_text() or "").splitlines()[:1]]
+        [picture] = answers.images
+        assert picture["srcsize"] == (300, 900)
+        # Scaled to 40 mm high (balancing the two columns may shrink it a little more), in proportion.
+        assert 30 * MM < picture["height"] <= 40 * MM + 0.01
+        assert picture["width"] == pytest.approx(picture["height"] / 3, abs=0.1)
+        text = answers.extract_text()
+        assert text.index("The tall one") < text.index("A circle") < text.index("circle.svg")
+        assert sum(len(p.images) for p in pdf.pages) == 1

@@ -40,12 +40,14 @@ from ..model import (
     Timeline,
 )
 from .base import Exporter, atomic_path
+from .media import Media, collect, in_order
 from .zipfix import normalise_zip
 
 # Identifiers are uuid5 names in this namespace: the same notes id, the same book for a reader.
 UUID_NAMESPACE = uuid.UUID("6f1d3c5e-2b7a-5c1e-9d4f-0a8b7e6c5d41")
 
 CSS_NAME = "style/booklet.css"
+IMAGE_FOLDER = "images"  # card images, stored by content: images/notesforge-<sha1[:12]>.png
 TITLE_NAME = "title.xhtml"
 NAV_NAME = "nav.xhtml"
 # Lead-ins of the self-test's runs of questions that have no prompt of their own.
@@ -161,15 +163,22 @@ class Asked:
     front: Rich
     back: Rich
     extra: Rich
+    image: str = ""  # the href of the card's image, shown with the answer
 
 
-def self_test_questions(section: Section, cards: list[Card]) -> list[Asked]:
+def image_href(media: Media) -> str:
+    return f"{IMAGE_FOLDER}/{media.name}"
+
+
+def self_test_questions(section: Section, cards: list[Card], images: Mapping[str, Media] | None = None) -> list[Asked]:
     """The questions of the cards of `section` and its subsections, first questions first.
 
     Basic, table, event and term cards are asked in each direction; of the cloze cards only the
     explicit ones (written in a `cards` block) are asked, once per deletion: cloze bullets and
     points would repeat the notes just above with blanks in them. A card's second question comes
-    after every first question, so that it does not sit next to its own answer.
+    after every first question, so that it does not sit next to its own answer. A card's image
+    (`images`: source path -> media) shows with its answer: every deletion's, or the first
+    direction's (the reverse question asks the answer).
     """
     inside = {id(s) for s in section.walk()}
     explicit: set[tuple[Location, Rich]] = {
@@ -181,16 +190,18 @@ def self_test_questions(section: Section, cards: list[Card]) -> list[Asked]:
         if id(card.section) not in inside or (card.is_cloze and (card.loc, card.front) not in explicit):
             continue
         extra = card.back if card.is_cloze else ()
+        media = (images or {}).get(card.image.path) if card.image else None
         for turn, q in enumerate(card.questions()):
             prompt = q.prompt or (FILL_IN if card.is_cloze else OTHER_WAY if turn else "")
-            asked.append(Asked(turn, prompt, q.front, q.back, extra))
+            image = image_href(media) if media and (card.is_cloze or not turn) else ""
+            asked.append(Asked(turn, prompt, q.front, q.back, extra, image))
     return sorted(asked, key=lambda a: a.turn)  # stable: document order within a turn
 
 
-def section_document(section: Section, cards: list[Card]) -> list[str]:
+def section_document(section: Section, cards: list[Card], images: Mapping[str, Media] | None = None) -> list[str]:
     lines = ['<body epub:type="bodymatter">', f'<section id="{xml_id("s-", section.id)}" epub:type="chapter">']
     lines += _section_content(section)
-    lines += self_test(section, self_test_questions(section, cards))
+    lines += self_test(section, self_test_questions(section, cards, images))
     lines += ["</section>", "</body>"]
     return lines
 
@@ -270,6 +281,7 @@ def self_test(section: Section, asked: list[Asked]) -> list[str]:
     lines.append('<div class="answers">')
     for n, a in enumerate(asked, 1):
         extra = f' <span class="extra">{rich(a.extra)}</span>' if a.extra else ""
+        extra += f' <img src="{escape(a.image)}" alt=""/>' if a.image else ""
         lines.append(
             f'<aside id="a-{sid}-{n}" epub:type="footnote" role="doc-footnote"><p>'
             f'<span class="number">{n}.</span> {rich(a.back)}{extra} '
@@ -316,6 +328,7 @@ dfn { font-style: normal; }
 .answers { margin-top: 1em; font-size: 0.95em; }
 .answers aside { margin: 0 0 0.5em 0; }
 .extra { font-style: italic; }
+.answers img { display: block; max-width: 100%; height: auto; margin: 0.3em 0; }
 .titlepage { text-align: center; margin-top: 15%; }
 .titlepage .title { font-size: 2em; }
 .titlepage .subtitle { font-size: 1.3em; }
@@ -366,6 +379,7 @@ def write_book(notes: Notes, out: Any) -> None:
     """Write the booklet with ebooklib to `out` (a path or a binary file object)."""
     from ebooklib import epub
 
+    images = collect(card.image for card in generate(notes))
     meta = notes.meta
     title = label(meta.title, meta.id)
     book = epub.EpubBook()
@@ -381,7 +395,15 @@ def write_book(notes: Notes, out: Any) -> None:
     if meta.date:
         book.add_metadata("DC", "date", meta.date.isoformat())
     for prop, value in ACCESSIBILITY:
+        if images and prop == "schema:accessibilitySummary":
+            book.add_metadata(None, "meta", "visual", {"property": "schema:accessMode"})
+            value = value.replace("Text only, with", "Text, with") + " Some self-test answers also show an image."
         book.add_metadata(None, "meta", value, {"property": prop})
+    for media in in_order(images.values()):
+        uid = xml_id("img-", media.name.rsplit(".", 1)[0])
+        book.add_item(
+            epub.EpubItem(uid=uid, file_name=image_href(media), media_type=media.media_type, content=media.data)
+        )
 
     css = epub.EpubItem(uid="style", file_name=CSS_NAME, media_type="text/css", content=CSS.encode("utf-8"))
     book.add_item(css)
@@ -407,9 +429,8 @@ def write_book(notes: Notes, out: Any) -> None:
     for section in notes.sections:
         heading = label(section.title, section.id)
         cards = chapter_cards[section.id]
-        chapters.append(
-            document(xml_id("s-", section.id), document_name(section), heading, section_document(section, cards))
-        )
+        body = section_document(section, cards, images)
+        chapters.append(document(xml_id("s-", section.id), document_name(section), heading, body))
         book.toc.append(_toc_entry(epub, section, document_name(section), heading, cards))
 
     book.spine = [title_doc, nav, *chapters]

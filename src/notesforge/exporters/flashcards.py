@@ -14,6 +14,8 @@ cutting grid.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -22,8 +24,9 @@ from typing import Any
 
 from ..cards import CardKind, generate
 from ..inline import plain
-from ..model import Notes, Rich
+from ..model import Image, Notes, Rich
 from .base import Exporter, Option, atomic_path
+from .media import RASTER, collect
 from .pdf.markup import para_text
 from .pdf.options import PAPER_OPTION
 from .prints import SECTIONS_OPTION, check_choices, choose_sections, hex_color, warn_missing_glyphs
@@ -48,6 +51,7 @@ class Face:
     front: Rich
     back: Rich
     extra: Rich = ()  # a cloze card's extra note, on the back
+    image: Image | None = None  # on the back, below the answer
 
 
 Box = tuple[float, float, float, float]  # x0, y0 (bottom), x1, y1 (top), in points from the page's lower left
@@ -93,10 +97,19 @@ class FlashcardsExporter(Exporter):
         sections = {s.id for s in choose_sections(notes, self.name, settings["sections"])}
         faces = list(faces_of(notes, set(settings["kinds"]), sections))
         warn_missing_glyphs(self, notes)
+        faces = self.drawable(faces)
+        pictures = {path: media.data for path, media in collect(face.image for face in faces).items()}
         target = self.output_path(notes, out_dir)
         with atomic_path(target) as tmp:
-            build_flashcards(notes, faces, str(tmp), settings)
+            build_flashcards(notes, faces, str(tmp), settings, pictures)
         return target
+
+    def drawable(self, faces: list[Face]) -> list[Face]:
+        """`faces` without the images a PDF cannot draw (SVG, WebP), each warned of once."""
+        left_out = {face.image.loc: face.image for face in faces if face.image and face.image.suffix not in RASTER}
+        for image in left_out.values():
+            self.warn(image.loc, f"flashcards show PNG, JPEG and GIF images only: '{image.name}' is left out")
+        return [dataclasses.replace(face, image=None) if face.image in left_out.values() else face for face in faces]
 
 
 def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face]:
@@ -105,13 +118,18 @@ def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face
     for card in generate(notes):
         if card.kind.value not in kinds or card.section.id not in sections:
             continue
-        for question in card.questions():
+        for turn, question in enumerate(card.questions()):
             number += 1
             extra = card.back if card.is_cloze else ()
-            yield Face(number, plain(card.section.title), question.prompt, question.front, question.back, extra)
+            # The image goes with the answer: every deletion's, the first direction's (the reverse asks the answer).
+            image = card.image if card.is_cloze or not turn else None
+            yield Face(number, plain(card.section.title), question.prompt, question.front, question.back, extra, image)
 
 
-def build_flashcards(notes: Notes, faces: list[Face], out: str, settings: Mapping[str, Any]) -> None:
+def build_flashcards(
+    notes: Notes, faces: list[Face], out: str, settings: Mapping[str, Any], pictures: Mapping[str, bytes] | None = None
+) -> None:
+    """Write the sheets; `pictures` holds the bytes of the faces' images by source path."""
     from reportlab.platypus import Frame, PageBreak, PageTemplate
 
     from .pdf.common import Margins
@@ -132,7 +150,7 @@ def build_flashcards(notes: Notes, faces: list[Face], out: str, settings: Mappin
     sheet_of = _sheet_class()
     story: list[Any] = []
     for sheet in sheets:
-        story += [sheet_of(sheet, boxes, False), PageBreak(), sheet_of(sheet, boxes, True), PageBreak()]
+        story += [sheet_of(sheet, boxes, False), PageBreak(), sheet_of(sheet, boxes, True, pictures), PageBreak()]
     doc.build(story[:-1])
 
 
@@ -162,9 +180,11 @@ def _sheet_class() -> type:
     class Sheet(Flowable):
         """One page of card faces, filling the frame, drawn in page coordinates."""
 
-        def __init__(self, faces: list[Face], boxes: list[list[Box]], back: bool) -> None:
+        def __init__(
+            self, faces: list[Face], boxes: list[list[Box]], back: bool, pictures: Mapping[str, bytes] | None = None
+        ) -> None:
             super().__init__()
-            self.faces, self.boxes, self.back = faces, boxes, back
+            self.faces, self.boxes, self.back, self.pictures = faces, boxes, back, pictures or {}
 
         def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
             return avail_width, avail_height
@@ -177,7 +197,8 @@ def _sheet_class() -> type:
                 _cut_marks(canv, self.boxes)
             for index, face in enumerate(self.faces):
                 _, column, row = slot(index, len(self.boxes[0]), len(self.boxes), self.back)
-                _draw_face(canv, face, self.boxes[row][column], self.back)
+                picture = self.pictures.get(face.image.path) if self.back and face.image else None
+                _draw_face(canv, face, self.boxes[row][column], self.back, picture)
             canv.restoreState()
 
     return Sheet
@@ -208,7 +229,7 @@ def _cut_marks(canv: Any, boxes: list[list[Box]]) -> None:
     canv.setDash()
 
 
-def _draw_face(canv: Any, face: Face, box: Box, back: bool) -> None:
+def _draw_face(canv: Any, face: Face, box: Box, back: bool, picture: bytes | None = None) -> None:
     from reportlab.lib.enums import TA_CENTER, TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
@@ -240,7 +261,23 @@ def _draw_face(canv: Any, face: Face, box: Box, back: bool) -> None:
     markup = para_text(face.back if back else face.front)
     if back and face.extra:
         markup += f'<br/><font color="{hex_color(MUTED)}"><i>{para_text(face.extra)}</i></font>'
+    if picture is not None:
+        # The image in the lower half of the card, the answer centred above it.
+        _draw_picture(canv, picture, (x0 + PADDING, y0 + PADDING, x1 - PADDING, y0 + PADDING + box_h / 2))
+        box_h = box_h / 2 - 2 * MM
     _fit_and_draw(canv, markup or escape_text("—"), style, (x0 + PADDING, text_top), inner_w, box_h, None)
+
+
+def _draw_picture(canv: Any, data: bytes, box: Box) -> None:
+    """The image centred in `box`, scaled down to fit (never up)."""
+    from reportlab.lib.utils import ImageReader
+
+    reader = ImageReader(io.BytesIO(data))
+    natural_w, natural_h = reader.getSize()
+    x0, y0, x1, y1 = box
+    scale = min(1.0, (x1 - x0) / natural_w, (y1 - y0) / natural_h)
+    w, h = natural_w * scale, natural_h * scale
+    canv.drawImage(reader, x0 + (x1 - x0 - w) / 2, y0 + (y1 - y0 - h) / 2, w, h, mask="auto")
 
 
 def _fit_and_draw(

@@ -44,5 +44,5 @@ class PdfExporter(Exporter):
             self.warn(loc, glyph_warning(chars))
         target = self.output_path(notes, out_dir)
         with atomic_path(target) as tmp:
-            build_booklet(notes, tmp, settings)
+            build_booklet(notes, tmp, settings, self.warn)
         return target

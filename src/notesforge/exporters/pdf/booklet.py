@@ -7,8 +7,9 @@ the last page (see `common.NotesDocTemplate`), so there is no `multiBuild`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     HRFlowable,
+    Indenter,
     PageBreak,
     Paragraph,
     Spacer,
@@ -28,8 +30,9 @@ from reportlab.platypus import (
 
 from ...cards import CardKind, generate
 from ...inline import plain
-from ...model import BulletList, ComparisonTable, Glossary, Notes, Rich, Section, Timeline
+from ...model import BulletList, ComparisonTable, Glossary, Image, Location, Notes, Rich, Section, Timeline
 from ...model import Paragraph as NoteParagraph
+from ..media import RASTER, Media, collect
 from . import fonts
 from .common import NotesDocTemplate, PageRef
 from .markup import escape_text, para_text
@@ -132,20 +135,26 @@ def format_date(day: dt.date, language: str) -> str:
     return day.isoformat()
 
 
-def build_booklet(notes: Notes, path: Path, settings: Mapping[str, Any]) -> None:
+Warn = Callable[[Location, str], None]
+MAX_IMAGE_HEIGHT = 40 * mm  # a card's image on the answers page
+
+
+def build_booklet(notes: Notes, path: Path, settings: Mapping[str, Any], warn: Warn | None = None) -> None:
     """Write the booklet for `notes` to `path` (settings: paper, questions).
 
     Characters Noto Sans cannot draw print as U+FFFD; `common.missing_glyphs` finds them.
+    `warn(loc, message)` hears of card images the PDF cannot show (SVG, WebP: named instead).
     """
     styles = make_styles()
     doc = BookletDoc(str(path), notes, paper=settings.get("paper", "a4"))
-    builder = _Builder(notes, styles, doc.width)
+    builder = _Builder(notes, styles, doc.width, warn)
     doc.build(builder.story(bool(settings.get("questions", True))))
 
 
 class _Builder:
-    def __init__(self, notes: Notes, styles: Styles, width: float) -> None:
+    def __init__(self, notes: Notes, styles: Styles, width: float, warn: Warn | None = None) -> None:
         self.notes, self.s, self.width = notes, styles, width
+        self.warn = warn or (lambda loc, message: None)
         self.entries: list[Entry] = []
         self.numbers: dict[str, str] = {}  # section id -> number
 
@@ -310,13 +319,14 @@ class _Builder:
 
     # --- test yourself --------------------------------------------------------
 
-    def quiz(self) -> list[tuple[Section, list[tuple[Rich, Rich]]]]:
-        """The explicit question cards of each section, grouped (first direction only)."""
-        groups: dict[str, tuple[Section, list[tuple[Rich, Rich]]]] = {}
+    def quiz(self) -> list[tuple[Section, list[tuple[Rich, Rich, Image | None]]]]:
+        """The explicit question cards of each section, grouped (first direction only), with their images."""
+        groups: dict[str, tuple[Section, list[tuple[Rich, Rich, Image | None]]]] = {}
         for card in generate(self.notes):
             if card.kind is CardKind.BASIC:
                 question = card.questions()[0]
-                groups.setdefault(card.section.id, (card.section, []))[1].append((question.front, question.back))
+                item = (question.front, question.back, card.image)
+                groups.setdefault(card.section.id, (card.section, []))[1].append(item)
         return list(groups.values())
 
     def test_yourself(self) -> list[Flowable]:
@@ -328,14 +338,17 @@ class _Builder:
         answers: list[Flowable] = []
         n = 0
         q_style, a_style, group_style = _quiz_styles(s)
+        media = collect(image for _, items in groups for _, _, image in items)
         for section, items in groups:
             title = para_text(section.title)
             questions.append(Paragraph(title, group_style))
             answers.append(Paragraph(title, group_style))
-            for front, back in items:
+            for front, back, image in items:
                 n += 1
                 questions.append(Paragraph(para_text(front), q_style, bulletText=f"{n}."))
                 answers.append(Paragraph(para_text(back), a_style, bulletText=f"{n}."))
+                if image is not None:
+                    answers += self.picture(image, media[image.path], a_style)
         return [
             PageBreak(),
             Heading(_back_entry("test-yourself", "Test yourself"), s.h1),
@@ -345,6 +358,21 @@ class _Builder:
             Heading(_back_entry("answers", "Answers"), s.h1),
             BalancedColumns(answers, nCols=2, spaceBefore=3, innerPadding=8),
         ]
+
+    def picture(self, image: Image, media: Media, style: Any) -> list[Flowable]:
+        """A card's image under its answer, at most `MAX_IMAGE_HEIGHT` high; SVG and WebP by name."""
+        if image.suffix not in RASTER:
+            self.warn(image.loc, f"the PDF shows PNG, JPEG and GIF images only: '{image.name}' is named instead")
+            return [Paragraph(f"<i>{escape_text(image.name)}</i>", style)]
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image as Picture
+
+        natural_w, natural_h = ImageReader(io.BytesIO(media.data)).getSize()
+        room = (self.width - 8) / 2 - style.leftIndent  # a column of the answers, less the number's indent
+        scale = min(1.0, MAX_IMAGE_HEIGHT / natural_h, room / natural_w)
+        picture = Picture(io.BytesIO(media.data), natural_w * scale, natural_h * scale, hAlign="LEFT")
+        picture.spaceAfter = style.spaceAfter + 2
+        return [Indenter(left=style.leftIndent), picture, Indenter(left=-style.leftIndent)]
 
 
 def _back_entry(key: str, title: str) -> Entry:
