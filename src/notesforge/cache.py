@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .exporters.base import write_bytes_atomically
@@ -34,9 +34,13 @@ class BuildCache:
         self._dirty = False
 
     def fresh(self, fmt: str, key: str) -> Path | None:
-        """The output built with `key`, if it is still there as it was written."""
+        """The output built with `key`, if it is still there as it was written and the
+        other files it was built from (card images) are unchanged."""
         entry = self.entries.get(fmt)
         if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        inputs = entry.get("inputs", {})
+        if not isinstance(inputs, dict) or any(_stat(Path(p)) != stamp for p, stamp in inputs.items()):
             return None
         output = self.path.parent / str(entry.get("output", ""))
         try:
@@ -47,9 +51,13 @@ class BuildCache:
             return None
         return output
 
-    def record(self, fmt: str, key: str, output: Path) -> None:
-        stat = Path(output).stat()
-        self.entries[fmt] = {"key": key, "output": Path(output).name, "stat": [stat.st_size, stat.st_mtime_ns]}
+    def record(self, fmt: str, key: str, output: Path, inputs: Sequence[str] = ()) -> None:
+        self.entries[fmt] = {
+            "key": key,
+            "output": Path(output).name,
+            "stat": _stat(Path(output)),
+            "inputs": {path: _stat(Path(path)) for path in sorted(inputs)},
+        }
         self._dirty = True
 
     def forget(self, fmt: str) -> None:
@@ -60,6 +68,14 @@ class BuildCache:
             data = json.dumps(self.entries, indent=1, sort_keys=True).encode()
             write_bytes_atomically(self.path, data)
             self._dirty = False
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def source_fingerprint(path: str | os.PathLike[str]) -> tuple[str, int] | None:

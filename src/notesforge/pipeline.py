@@ -126,14 +126,22 @@ def build_source(
     built: dict[str, Outcome] = {}
     if stale:
         notes = reader.load(source)
+        inputs = extra_inputs(notes)
         for outcome in build(notes, stale, out, overrides, jobs=jobs, on_done=on_done):
             built[outcome.format] = outcome
             if outcome.ok and outcome.path and outcome.format in keys:
-                cache.record(outcome.format, keys[outcome.format], outcome.path)
+                cache.record(outcome.format, keys[outcome.format], outcome.path, inputs)
             else:
                 cache.forget(outcome.format)
         cache.save()
     return [fresh.get(name) or built[name] for name in names]
+
+
+def extra_inputs(notes: Notes) -> list[str]:
+    """Files besides the source that outputs are built from (card images): a change rebuilds."""
+    from .cards import generate
+
+    return sorted({card.image.path for card in generate(notes) if card.image is not None})
 
 
 def _run_all(
