@@ -274,3 +274,69 @@ def test_an_edited_card_image_rebuilds_what_shows_it(tmp_path: Path) -> None:
     image.write_bytes(DOT.read_bytes() + b"\0")  # same name, new picture
     assert build().startswith("markdown: wrote")
     assert build().startswith("markdown: up to date")
+
+
+def test_progress_shows_on_a_terminal_only() -> None:
+    import io
+
+    from notesforge.pipeline import Outcome
+    from notesforge.progress import Progress
+
+    shown = io.StringIO()
+    progress = Progress(2, enabled=True, stream=shown)
+    progress.done(Outcome("pdf", Path("x.pdf")))
+    progress.done(Outcome("anki", None, "boom"))
+    progress.close()
+    text = shown.getvalue()
+    assert "building 2 formats" in text and "[1/2] pdf done" in text and "[2/2] anki FAILED" in text
+    assert text.endswith("\r\x1b[K")  # the line is cleared for the summary
+    quiet = io.StringIO()
+    Progress(2, enabled=False, stream=quiet).done(Outcome("pdf", Path("x.pdf")))
+    assert quiet.getvalue() == ""
+    # Through the command line (not a terminal): no progress line, only the summary.
+    code, out, err = run("check", str(SEED))
+    assert code == 0 and "\x1b" not in out + err
+
+
+def test_watch_rebuilds_on_save_and_survives_a_bad_save(tmp_path: Path) -> None:
+    import os
+    import time
+
+    source = tmp_path / "notes.toml"
+    source.write_text((FIXTURES / "valid" / "minimal.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    output = tmp_path / "out" / "minimal.md"
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "notesforge", "watch", str(source), "-f", "markdown", "-o", str(tmp_path / "out")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+    )
+
+    import threading
+
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(watcher.stdout.readline, "")), daemon=True)
+    reader.start()
+
+    def wait_for(condition) -> bool:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.1)
+        return False
+
+    try:
+        assert wait_for(lambda: output.exists() and "Just a paragraph." in output.read_text())
+        text = source.read_text(encoding="utf-8")
+        source.write_text(text.replace('title = "Only section"', 'titel = "x"'), encoding="utf-8")
+        assert wait_for(lambda: any("unknown key 'titel'" in line for line in lines))  # reported, still watching
+        source.write_text(text.replace("Just a paragraph.", "An edited paragraph."), encoding="utf-8")
+        assert wait_for(lambda: "An edited paragraph." in output.read_text())
+        assert watcher.poll() is None
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
+        reader.join(timeout=30)
+    assert "Traceback" not in "".join(lines)
