@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -96,7 +98,20 @@ def _format_options(command):
     return command
 
 
-def _plan(formats: tuple[str, ...], sets: tuple[str, ...]) -> tuple[list[str], dict[str, dict[str, str]]]:
+@dataclass(frozen=True)
+class BuildRequest:
+    """What `build` and `watch` were asked for, checked before any work."""
+
+    source: str
+    names: list[str]
+    overrides: dict[str, dict[str, str]]
+    out_dir: str
+    jobs: int | None
+    quiet: bool
+    verbose: bool
+
+
+def _plan(source: str, formats: tuple[str, ...], sets: tuple[str, ...], **options: Any) -> BuildRequest:
     """Check the command line before any work: format names and --set pairs."""
     from . import pipeline, registry, settings
 
@@ -110,29 +125,26 @@ def _plan(formats: tuple[str, ...], sets: tuple[str, ...]) -> tuple[list[str], d
         names = pipeline.expand(formats)
     except registry.RegistryError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
-    return names, overrides
+    return BuildRequest(source, names, overrides, **options)
 
 
-def _run_build(
-    source: str,
-    names: list[str],
-    out_dir: str,
-    overrides: dict,
-    *,
-    force: bool,
-    jobs: int | None,
-    quiet: bool,
-    verbose: bool,
-) -> int:
+def _run_build(request: BuildRequest, *, force: bool) -> int:
     """One build as the command line runs it; returns the exit status."""
     from . import pipeline
     from .diagnostics import NotesError, render_all
     from .progress import Progress
 
-    progress = Progress(len(names), enabled=not quiet and sys.stderr.isatty())
+    quiet, source = request.quiet, request.source
+    progress = Progress(len(request.names), enabled=not quiet and sys.stderr.isatty())
     try:
         outcomes = pipeline.build_source(
-            source, names, out_dir, overrides, force=force, jobs=jobs, on_done=progress.done
+            source,
+            request.names,
+            request.out_dir,
+            request.overrides,
+            force=force,
+            jobs=request.jobs,
+            on_done=progress.done,
         )
     except NotesError as exc:
         progress.close()
@@ -146,7 +158,7 @@ def _run_build(
     for outcome in outcomes:
         if not outcome.ok:
             click.echo(f"{outcome.format}: failed: {outcome.error}", err=True)
-            if verbose and outcome.detail:
+            if request.verbose and outcome.detail:
                 click.echo(outcome.detail, err=True)
         elif not quiet:
             state = "up to date" if outcome.cached else "wrote"
@@ -168,22 +180,12 @@ def _run_build(
 @click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
 @_format_options
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
-def build(
-    source: str,
-    formats: tuple[str, ...],
-    out_dir: str,
-    sets: tuple[str, ...],
-    jobs: int | None,
-    quiet: bool,
-    verbose: bool,
-    force: bool,
-) -> None:
+def build(source: str, force: bool, **options: Any) -> None:
     """Build SOURCE (default: source/notes.toml) into --out (default: outputs/).
 
     Formats whose output is up to date (same source, settings and version) are skipped.
     """
-    names, overrides = _plan(formats, sets)
-    status = _run_build(source, names, out_dir, overrides, force=force, jobs=jobs, quiet=quiet, verbose=verbose)
+    status = _run_build(_plan(source, **options), force=force)
     if status:
         sys.exit(status)
 
@@ -191,29 +193,21 @@ def build(
 @cli.command()
 @click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
 @_format_options
-def watch(
-    source: str,
-    formats: tuple[str, ...],
-    out_dir: str,
-    sets: tuple[str, ...],
-    jobs: int | None,
-    quiet: bool,
-    verbose: bool,
-) -> None:
+def watch(source: str, **options: Any) -> None:
     """Rebuild SOURCE whenever it is saved; errors are shown and watching goes on. Stop with Ctrl-C."""
     from watchfiles import watch as watch_changes
 
-    names, overrides = _plan(formats, sets)
+    request = _plan(source, **options)
     path = Path(source).resolve()
     click.echo(f"watching {source} (Ctrl-C to stop)", err=True)
-    _run_build(source, names, out_dir, overrides, force=False, jobs=jobs, quiet=quiet, verbose=verbose)
+    _run_build(request, force=False)
     # Watch the folder: editors often save by writing a new file and renaming it over the old one.
     for changes in watch_changes(
         path.parent, watch_filter=lambda _change, changed: Path(changed) == path, raise_interrupt=False
     ):
         kinds = ", ".join(sorted({change.name for change, _ in changes}))
         click.echo(f"{source}: {kinds}; rebuilding", err=True)
-        _run_build(source, names, out_dir, overrides, force=False, jobs=jobs, quiet=quiet, verbose=verbose)
+        _run_build(request, force=False)
 
 
 @cli.command()
