@@ -10,8 +10,9 @@ import notesforge
 from notesforge import inline
 from notesforge.cards import generate
 from notesforge.diagnostics import NotesError
-from notesforge.model import BulletList, ComparisonTable, Glossary, Paragraph, Timeline
+from notesforge.model import BulletList, ComparisonTable, Glossary
 from notesforge.stats import stats
+from notesforge.texts import note_texts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.toml"))
@@ -80,7 +81,7 @@ def test_seed_holds_every_line_of_the_teachers_notes(seed_notes: notesforge.Note
     seed = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_99d07d390d7d2d21.txt"
     if not seed.exists():
         pytest.skip(f"the seed document is not beside the project ({seed})")
-    text = " ".join(_all_text(seed_notes))
+    text = " ".join(t for _, t in note_texts(seed_notes, cards=False))  # the notes, not the cards
     words = set(inline.normalise(text).split("-"))
     fixed = {"s", "ranged", "pled"}  # "s series" -> "a series", "ranged" -> "range"; "pled" kept
     missing = []
@@ -89,26 +90,6 @@ def test_seed_holds_every_line_of_the_teachers_notes(seed_notes: notesforge.Note
             if word and word not in words and word not in fixed:
                 missing.append(word)
     assert not missing, f"seed words missing from source/notes.toml: {sorted(set(missing))}"
-
-
-def _all_text(notes: notesforge.Notes) -> list[str]:
-    out = [notes.meta.title, notes.meta.subtitle or "", notes.meta.course or ""]
-    for section in notes.walk():
-        out.append(inline.plain(section.title))
-        for block in section.blocks:
-            if isinstance(block, Paragraph):
-                out.append(inline.plain(block.text))
-            elif isinstance(block, BulletList):
-                out += [inline.plain(b.text) for b in block.items]
-            elif isinstance(block, ComparisonTable):
-                for column in block.columns:
-                    out.append(inline.plain(column.heading))
-                    out += [inline.plain(p.text) for p in column.points]
-            elif isinstance(block, Timeline):
-                out += [f"{e.date} {inline.plain(e.text)}" for e in block.events]
-            elif isinstance(block, Glossary):
-                out += [f"{inline.plain(t.term)} {inline.plain(t.definition)}" for t in block.terms]
-    return out
 
 
 def test_seed_has_the_structures_the_notes_need(seed_notes: notesforge.Notes) -> None:

@@ -21,7 +21,7 @@ Import this module only inside `export()`: it imports reportlab.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,16 +31,10 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ...inline import plain
 from ...model import (
-    BasicCard,
-    BulletList,
-    CardList,
-    ComparisonTable,
-    Glossary,
     Location,
     Notes,
-    Paragraph,
-    Timeline,
 )
+from ...texts import note_texts
 from . import fonts
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -79,36 +73,6 @@ def keywords(notes: Notes, extra: Iterable[str] = ()) -> list[str]:
     words += [plain(section.title) for section in notes.sections]
     words += list(extra)
     return [w for w in dict.fromkeys(words) if w]
-
-
-def note_texts(notes: Notes) -> Iterator[tuple[Location, str]]:
-    """Every piece of text of the notes as printed, with where it was written (for glyph checks)."""
-    meta = notes.meta
-    where = meta.loc or Location(notes.source.path, 0, 0)
-    yield from ((where, t) for t in (meta.title, meta.subtitle, meta.course, meta.author) if t)
-    for section in notes.walk():
-        yield section.loc, plain(section.title)
-        for block in section.blocks:
-            if isinstance(block, Paragraph):
-                yield block.loc, plain(block.text)
-            elif isinstance(block, BulletList):
-                yield from ((b.loc, plain(b.text)) for b in block.items)
-            elif isinstance(block, ComparisonTable):
-                if block.caption:
-                    yield block.loc, plain(block.caption)
-                for column in block.columns:
-                    yield column.loc, plain(column.heading)
-                    yield from ((p.loc, plain(p.text)) for p in column.points)
-            elif isinstance(block, Timeline):
-                for event in block.events:
-                    yield event.loc, event.date + " " + plain(event.text)
-            elif isinstance(block, Glossary):
-                for term in block.terms:
-                    yield term.loc, plain(term.term) + " " + plain(term.definition)
-            elif isinstance(block, CardList):
-                for card in block.cards:
-                    parts = (card.question, card.answer) if isinstance(card, BasicCard) else (card.text, card.extra)
-                    yield card.loc, " ".join(plain(p) for p in parts if p)
 
 
 def missing_glyphs(notes: Notes) -> list[tuple[Location, list[str]]]:
