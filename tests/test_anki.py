@@ -380,7 +380,7 @@ def test_cloze_without_mark_is_a_located_error(seed_notes: Notes, tmp_path: Path
 def test_two_notes_with_one_front_are_an_error(seed_notes: Notes, tmp_path: Path) -> None:
     first = seed_notes.sections[0]
     notes = dataclasses.replace(seed_notes, sections=(first, first))
-    with pytest.raises(notesforge.NotesError, match="same front"):
+    with pytest.raises(notesforge.NotesError, match="ask the same question"):
         exporter.build_notes(notes)
 
 

@@ -77,7 +77,7 @@ def test_kinds_and_questions() -> None:
     assert [inline.plain(q.back) for q in questions] == ["January 1924", "53"]
     table_card = cards[1]
     assert table_card.prompt == "Which column: Stalin or Trotsky?"
-    assert inline.plain(table_card.back) == "Stalin"
+    assert inline.plain(table_card.answer) == "Stalin"
     event = cards[4]
     assert [(q.prompt, inline.plain(q.front), inline.plain(q.back)) for q in event.questions()] == [
         ("When?", "Kirov murdered", "1934"),

@@ -37,7 +37,7 @@ def expected_cards(notes: Notes, keep: Callable[[Card], bool] = lambda card: Tru
     out = []
     for card in filter(keep, generate(notes)):
         for question in card.questions():
-            back = plain(question.back) + (" " + plain(card.back) if card.is_cloze else "")
+            back = plain(question.back) + (" " + plain(card.extra) if card.is_cloze else "")
             front = question.prompt + " " + plain(question.front)
             out.append(Expected(len(out) + 1, plain(card.section.title), front, back))
     return out

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from notesforge.cards import generate
-from notesforge.exporters.markdown import MarkdownExporter, escape, inline, to_markdown
+from notesforge.exporters.markdown import MarkdownExporter, escape, span, to_markdown
 from notesforge.inline import clozes, plain
 from notesforge.model import (
     Bullet,
@@ -210,7 +210,7 @@ def test_pandoc_renders_hostile_text_literally(hostile_notes: Notes) -> None:
                 assert squash(plain(block.text)) in texts
     for card in generate(hostile_notes):
         if card.kind == "basic":
-            assert f"{squash(plain(card.front))} — {squash(plain(card.back))}" in texts
+            assert f"{squash(plain(card.question))} — {squash(plain(card.answer))}" in texts
 
 
 def _hostile_strings(count: int) -> list[str]:
@@ -270,7 +270,7 @@ BOLD_CASES = [
 
 @pytest.mark.parametrize(("rich", "expected"), BOLD_CASES)
 def test_bold_runs_are_markdown_bold(rich, expected) -> None:
-    assert inline(rich) == expected
+    assert span(rich) == expected
 
 
 @needs_pandoc

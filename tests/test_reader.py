@@ -12,7 +12,7 @@ from notesforge.cards import generate
 from notesforge.diagnostics import NotesError
 from notesforge.model import BulletList, ComparisonTable, Glossary
 from notesforge.stats import stats
-from notesforge.texts import note_texts
+from notesforge.alltext import all_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.toml"))
@@ -81,7 +81,7 @@ def test_seed_holds_every_line_of_the_teachers_notes(seed_notes: notesforge.Note
     seed = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_99d07d390d7d2d21.txt"
     if not seed.exists():
         pytest.skip(f"the seed document is not beside the project ({seed})")
-    text = " ".join(t for _, t in note_texts(seed_notes, cards=False))  # the notes, not the cards
+    text = " ".join(t for _, t in all_text(seed_notes, cards=False))  # the notes, not the cards
     words = set(inline.normalise(text).split("-"))
     fixed = {"s", "ranged", "pled"}  # "s series" -> "a series", "ranged" -> "range"; "pled" kept
     missing = []

@@ -11,27 +11,36 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeAlias
 
 from .diagnostics import Diagnostic
 from .inline import clozes, normalise, plain
 from .model import (
     BasicCard,
+    Block,
+    Bullet,
     BulletList,
     CardList,
     Cloze,
+    ClozeCard,
     ComparisonTable,
     Emphasis,
+    Event,
     Glossary,
     Image,
     Inline,
     Location,
     Notes,
+    Paragraph,
+    Point,
     Rich,
     Section,
     Strong,
+    Term,
     Text,
     Timeline,
 )
+from .visitor import BlockVisitor
 
 
 class CardKind(StrEnum):
@@ -49,6 +58,12 @@ class Question:
     prompt: str  # plain-text instruction, may be empty
     front: Rich
     back: Rich
+    extra: Rich = ()  # shown after the answer (an explicit cloze card's extra note)
+    image: Image | None = None  # shown with the answer
+
+
+# What a card asks about: a bullet, a table point, an event, a term or an explicit card.
+Item: TypeAlias = "Bullet | Point | Event | Term | BasicCard | ClozeCard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,26 +71,44 @@ class Card:
     key: str  # stable identity: notes id, section id, kind and an edit-proof key
     kind: CardKind
     section: Section
-    front: Rich  # for cloze cards: the text with its Cloze nodes
-    back: Rich  # for cloze cards: the extra note (may be empty)
-    loc: Location
+    block: Block  # the block it was made from
+    item: Item
+    question: Rich  # for cloze cards: the text with its Cloze nodes
+    answer: Rich  # for cloze cards: empty (each deletion is its own answer)
+    extra: Rich = ()  # cloze cards: shown with every answer
     prompt: str = ""
-    reverse: bool = False  # also asked back -> front
+    reverse: bool = False  # also asked answer -> question
     reverse_prompt: str = ""
     image: Image | None = None  # explicit cards: shown with the answer
+
+    @property
+    def loc(self) -> Location:
+        return self.item.loc
 
     @property
     def is_cloze(self) -> bool:
         return self.kind is CardKind.CLOZE
 
+    @property
+    def explicit(self) -> bool:
+        """Written by the teacher in a `cards` block, not generated from the notes."""
+        return isinstance(self.block, CardList)
+
     def questions(self) -> list[Question]:
-        """Every question this card asks: one per direction, or one per cloze deletion."""
+        """Every question this card asks: one per direction, or one per cloze deletion.
+
+        The image shows with every deletion's answer, or with the first direction's (the
+        reverse question asks the answer, which the image may give away).
+        """
         if self.is_cloze:
-            numbers = sorted({c.number for c in clozes(self.front)})
-            return [Question(self.prompt, blank(self.front, n), answers(self.front, n)) for n in numbers]
-        asked = [Question(self.prompt, self.front, self.back)]
+            numbers = sorted({c.number for c in clozes(self.question)})
+            return [
+                Question(self.prompt, blank(self.question, n), answers(self.question, n), self.extra, self.image)
+                for n in numbers
+            ]
+        asked = [Question(self.prompt, self.question, self.answer, image=self.image)]
         if self.reverse:
-            asked.append(Question(self.reverse_prompt, self.back, self.front))
+            asked.append(Question(self.reverse_prompt, self.answer, self.question))
         return asked
 
 
@@ -128,7 +161,7 @@ def _generate(notes: Notes) -> Iterator[Card]:
         for card in _section_cards(notes, section):
             key = card.key
             if key in seen:  # two natural keys collide: fall back to the full text
-                key = f"{key}~{normalise(plain(card.front))}"
+                key = f"{key}~{normalise(plain(card.question))}"
             n = 2
             while key in seen:
                 key, n = f"{card.key}~{n}", n + 1
@@ -141,76 +174,101 @@ def _with_key(card: Card, key: str) -> Card:
 
 
 def _section_cards(notes: Notes, section: Section) -> Iterator[Card]:
-    base = f"{notes.meta.id}/{section.id}"
+    maker = _CardMaker(f"{notes.meta.id}/{section.id}", section)
     for block in section.blocks:
-        if isinstance(block, CardList):
-            for c in block.cards:
-                if isinstance(c, BasicCard):
-                    key = f"{base}/card/{c.id or normalise(plain(c.question))}"
-                    yield Card(
-                        key, CardKind.BASIC, section, c.question, c.answer, c.loc, reverse=c.reverse, image=c.image
-                    )
-                else:
-                    key = f"{base}/cloze/{c.id or _cloze_key(c)}"
-                    yield Card(key, CardKind.CLOZE, section, c.text, c.extra or (), c.loc, image=c.image)
-        elif not section.cards:
-            continue
-        elif isinstance(block, BulletList):
-            for b in block.items:
-                if clozes(b.text):
-                    key = f"{base}/bullet/{b.id or _cloze_key(b)}"
-                    yield Card(key, CardKind.CLOZE, section, b.text, (), b.loc)
-        elif isinstance(block, ComparisonTable) and block.cards:
-            yield from _table_cards(base, section, block)
-        elif isinstance(block, Timeline) and block.cards:
-            for e in block.events:
-                key = f"{base}/event/{e.id or normalise(e.date)}"
-                yield Card(
-                    key,
-                    CardKind.EVENT,
-                    section,
-                    unclozed(e.text),
-                    (Text(e.date),),
-                    e.loc,
-                    prompt="When?",
-                    reverse=True,
-                    reverse_prompt="What happened?",
-                )
-        elif isinstance(block, Glossary) and block.cards:
-            for t in block.terms:
-                key = f"{base}/term/{t.id or normalise(plain(t.term))}"
-                yield Card(
-                    key,
-                    CardKind.TERM,
-                    section,
-                    t.term,
-                    t.definition,
-                    t.loc,
-                    prompt="Define the term.",
-                    reverse=True,
-                    reverse_prompt="Which key term is this?",
-                )
+        yield from maker.visit(block)
 
 
-def _table_cards(base: str, section: Section, table: ComparisonTable) -> Iterator[Card]:
-    headings = [plain(c.heading) for c in table.columns]
-    prompt = "Which column: " + _or_list(headings) + "?"
-    for column in table.columns:
-        for point in column.points:
-            if clozes(point.text):
-                key = f"{base}/{table.id}/point/{_cloze_key(point)}"
-                yield Card(key, CardKind.CLOZE, section, point.text, (), point.loc)
-            key = f"{base}/{table.id}/column/{normalise(plain(point.text))}"
-            yield Card(key, CardKind.TABLE, section, unclozed(point.text), column.heading, point.loc, prompt=prompt)
+class _CardMaker(BlockVisitor[Iterator[Card]]):
+    """The cards of one section's blocks. Explicit cards always; the others unless turned off."""
+
+    __slots__ = ("base", "section")
+
+    def __init__(self, base: str, section: Section):
+        self.base = base
+        self.section = section
+
+    def visit_paragraph(self, block: Paragraph) -> Iterator[Card]:
+        return iter(())
+
+    def visit_cards(self, block: CardList) -> Iterator[Card]:
+        base, section = self.base, self.section
+        for c in block.cards:
+            if isinstance(c, BasicCard):
+                key = f"{base}/card/{c.id or normalise(plain(c.question))}"
+                yield Card(
+                    key, CardKind.BASIC, section, block, c, c.question, c.answer, reverse=c.reverse, image=c.image
+                )
+            else:
+                key = f"{base}/cloze/{c.id or _cloze_key(c)}"
+                yield Card(key, CardKind.CLOZE, section, block, c, c.text, (), c.extra or (), image=c.image)
+
+    def visit_bullets(self, block: BulletList) -> Iterator[Card]:
+        if not self.section.cards:
+            return
+        for b in block.items:
+            if clozes(b.text):
+                yield Card(
+                    f"{self.base}/bullet/{b.id or _cloze_key(b)}", CardKind.CLOZE, self.section, block, b, b.text, ()
+                )
+
+    def visit_table(self, block: ComparisonTable) -> Iterator[Card]:
+        if not (self.section.cards and block.cards):
+            return
+        base, section = f"{self.base}/{block.id}", self.section
+        headings = [plain(c.heading) for c in block.columns]
+        prompt = "Which column: " + _or_list(headings) + "?"
+        for column in block.columns:
+            for point in column.points:
+                if clozes(point.text):
+                    key = f"{base}/point/{_cloze_key(point)}"
+                    yield Card(key, CardKind.CLOZE, section, block, point, point.text, ())
+                key = f"{base}/column/{normalise(plain(point.text))}"
+                text = unclozed(point.text)
+                yield Card(key, CardKind.TABLE, section, block, point, text, column.heading, prompt=prompt)
+
+    def visit_events(self, block: Timeline) -> Iterator[Card]:
+        if not (self.section.cards and block.cards):
+            return
+        for e in block.events:
+            yield Card(
+                f"{self.base}/event/{e.id or normalise(e.date)}",
+                CardKind.EVENT,
+                self.section,
+                block,
+                e,
+                unclozed(e.text),
+                (Text(e.date),),
+                prompt="When?",
+                reverse=True,
+                reverse_prompt="What happened?",
+            )
+
+    def visit_terms(self, block: Glossary) -> Iterator[Card]:
+        if not (self.section.cards and block.cards):
+            return
+        for t in block.terms:
+            yield Card(
+                f"{self.base}/term/{t.id or normalise(plain(t.term))}",
+                CardKind.TERM,
+                self.section,
+                block,
+                t,
+                t.term,
+                t.definition,
+                prompt="Define the term.",
+                reverse=True,
+                reverse_prompt="Which key term is this?",
+            )
 
 
 def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _cloze_key(item: object) -> str:
+def _cloze_key(item: Bullet | Point | ClozeCard) -> str:
     # The deleted facts identify a cloze card better than its wording, which gets polished.
-    text = getattr(item, "text")  # noqa: B009
+    text = item.text
     return normalise(" ".join(c.answer for c in clozes(text))) or normalise(plain(text))
 
 

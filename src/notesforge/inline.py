@@ -142,7 +142,7 @@ def _nest(tokens: list[_Token]) -> Rich:
             _, children = frames.pop()
             if children:
                 node = Strong if delim == "**" else Emphasis
-                frames[-1][1].append(node(_merge(children)))
+                frames[-1][1].append(node(merge_text(children)))
             else:
                 frames[-1][1].append(Text(delim * 2))
         elif can_open:
@@ -152,10 +152,11 @@ def _nest(tokens: list[_Token]) -> Rich:
     while len(frames) > 1:
         d, children = frames.pop()
         frames[-1][1].extend([Text(d), *children])
-    return _merge(frames[0][1])
+    return merge_text(frames[0][1])
 
 
-def _merge(nodes: list[Inline]) -> Rich:
+def merge_text(nodes: list[Inline]) -> Rich:
+    """`nodes` as the parser leaves them: adjacent text joined, empty text dropped."""
     out: list[Inline] = []
     for node in nodes:
         if isinstance(node, Text) and out and isinstance(out[-1], Text):

@@ -10,7 +10,7 @@ import datetime as _dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,8 @@ Rich: TypeAlias = "tuple[Inline, ...]"
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
+    type: ClassVar[str] = "paragraph"
+
     text: Rich
     loc: Location
 
@@ -73,6 +75,8 @@ class Bullet:
 
 @dataclass(frozen=True, slots=True)
 class BulletList:
+    type: ClassVar[str] = "bullets"
+
     items: tuple[Bullet, ...]
     loc: Location
 
@@ -92,11 +96,19 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class ComparisonTable:
+    type: ClassVar[str] = "table"
+
     id: str
     caption: Rich | None
     columns: tuple[Column, ...]
     cards: bool
     loc: Location
+
+    @property
+    def rows(self) -> tuple[tuple[Point | None, ...], ...]:
+        """The points side by side, row by row; `None` where a column has run out of points."""
+        depth = max(len(c.points) for c in self.columns)
+        return tuple(tuple(c.points[i] if i < len(c.points) else None for c in self.columns) for i in range(depth))
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +121,8 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
+    type: ClassVar[str] = "events"
+
     events: tuple[Event, ...]
     cards: bool
     loc: Location
@@ -124,6 +138,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Glossary:
+    type: ClassVar[str] = "terms"
+
     terms: tuple[Term, ...]
     cards: bool
     loc: Location
@@ -181,11 +197,16 @@ class ClozeCard:
 
 @dataclass(frozen=True, slots=True)
 class CardList:
+    type: ClassVar[str] = "cards"
+
     cards: tuple[BasicCard | ClozeCard, ...]
     loc: Location
 
 
 Block: TypeAlias = "Paragraph | BulletList | ComparisonTable | Timeline | Glossary | CardList"
+# Every block type, in the order the format documents them. Each has a `type`, its name in the notes
+# (`type = "bullets"`); `notesforge.visitor` dispatches on it.
+BLOCK_TYPES: tuple[type, ...] = (Paragraph, BulletList, ComparisonTable, Timeline, Glossary, CardList)
 
 
 @dataclass(frozen=True, slots=True)

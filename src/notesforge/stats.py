@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .cards import generate
-from .model import BulletList, CardList, ComparisonTable, Glossary, Notes, Timeline
+from .model import BulletList, CardList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
+from .visitor import BlockVisitor
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +17,6 @@ class Stats:
     tables: int
     events: int
     terms: int
-    explicit_cards: int
     cards: int
     by_kind: dict[str, int]
 
@@ -29,19 +29,47 @@ class Stats:
 
 
 def stats(notes: Notes) -> Stats:
-    blocks = [block for section in notes.walk() for block in section.blocks]
-
-    def count(kind: type, attr: str) -> int:
-        return sum(len(getattr(b, attr)) for b in blocks if isinstance(b, kind))
-
+    counts: Counter[str] = Counter()
+    counter = _Count(counts)
+    sections = 0
+    for section in notes.walk():
+        sections += 1
+        for block in section.blocks:
+            counter.visit(block)
     cards = list(generate(notes))
     return Stats(
-        sections=sum(1 for _ in notes.walk()),
-        bullets=count(BulletList, "items"),
-        tables=sum(isinstance(b, ComparisonTable) for b in blocks),
-        events=count(Timeline, "events"),
-        terms=count(Glossary, "terms"),
-        explicit_cards=count(CardList, "cards"),
+        sections=sections,
+        bullets=counts["bullets"],
+        tables=counts["tables"],
+        events=counts["events"],
+        terms=counts["terms"],
         cards=len(cards),
         by_kind=dict(Counter(str(c.kind) for c in cards)),
     )
+
+
+class _Count(BlockVisitor[None]):
+    """Adds each block's items to the count of their kind; paragraphs and explicit cards are not counted."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self, counts: Counter[str]):
+        self.counts = counts
+
+    def visit_paragraph(self, block: Paragraph) -> None:
+        pass
+
+    def visit_bullets(self, block: BulletList) -> None:
+        self.counts["bullets"] += len(block.items)
+
+    def visit_table(self, block: ComparisonTable) -> None:
+        self.counts["tables"] += 1
+
+    def visit_events(self, block: Timeline) -> None:
+        self.counts["events"] += len(block.events)
+
+    def visit_terms(self, block: Glossary) -> None:
+        self.counts["terms"] += len(block.terms)
+
+    def visit_cards(self, block: CardList) -> None:
+        pass  # counted as cards, with the generated ones

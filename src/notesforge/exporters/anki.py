@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..cards import Card, generate
+from ..cards import Card, duplicate_fronts, generate
 from ..diagnostics import Diagnostic, NotesError
 from ..inline import clozes, plain, render
 from ..model import Cloze, Notes, Section
@@ -257,36 +257,29 @@ def build_notes(notes: Notes) -> list[AnkiNote]:
     """Every card of the notes as an Anki note; raise `NotesError` for cards Anki could not show."""
     paths = section_paths(notes)
     out: list[AnkiNote] = []
-    problems: list[Diagnostic] = []
-    first: dict[tuple[int, str], Card] = {}
+    problems: list[Diagnostic] = duplicate_fronts(notes)  # notes made in code have not been through the reader
     try:
         media = collect(card.image for card in generate(notes))
     except NotesError as exc:  # an image gone since the notes were read
-        problems, media = list(exc.diagnostics), {}
+        problems, media = problems + list(exc.diagnostics), {}
     for card in generate(notes):
         problem = _card_problem(card)
         if problem:
             problems.append(Diagnostic(card.loc, problem))
             continue
         image = media.get(card.image.path) if card.image else None
-        note = _note(notes, card, paths[card.section.id], image)
-        seen = first.setdefault((note.type.id, note.fields[0]), card)
-        if seen is not card:
-            problems.append(
-                Diagnostic(card.loc, f"this card has the same front as the card at line {seen.loc.line}; reword one")
-            )
-        out.append(note)
+        out.append(_note(notes, card, paths[card.section.id], image))
     if problems:
         raise NotesError(problems)
     return out
 
 
 def _card_problem(card: Card) -> str | None:
-    if card.is_cloze and not clozes(card.front):
+    if card.is_cloze and not clozes(card.question):
         return "a cloze card needs at least one cloze mark [[answer]]; without one Anki would make no card"
-    if not plain(card.front).strip():
+    if not plain(card.question).strip():
         return "this card has an empty front"
-    if not card.is_cloze and not plain(card.back).strip():
+    if not card.is_cloze and not plain(card.answer).strip():
         return "this card has an empty answer"
     return None
 
@@ -296,9 +289,9 @@ def _note(notes: Notes, card: Card, path: tuple[Section, ...], image: Media | No
     context = " › ".join(render(section.title, HTML) for section in path)
     section_ids = tuple(section.id for section in path)
     kind = CLOZE if card.is_cloze else REVERSED if card.reverse else BASIC
-    front = render(card.front, CLOZE_HTML if card.is_cloze else HTML)
+    front = render(card.question, CLOZE_HTML if card.is_cloze else HTML)
     # The image goes with the answer: on the back of a basic card, in the extra of a cloze card.
-    back = render(card.back, HTML) + (image_html(image) if image else "")
+    back = render(card.extra if card.is_cloze else card.answer, HTML) + (image_html(image) if image else "")
     fields = (front, back, context, field_text(card.prompt))
     if kind is REVERSED:
         fields += (field_text(card.reverse_prompt),)

@@ -29,16 +29,15 @@ from ..model import (
     BulletList,
     CardList,
     Cloze,
-    ClozeCard,
     ComparisonTable,
     Glossary,
-    Location,
     Notes,
     Paragraph,
     Rich,
     Section,
     Timeline,
 )
+from ..visitor import BlockVisitor
 from .base import Exporter, atomic_path
 from .media import Media, collect, in_order
 from .zipfix import normalise_zip
@@ -181,20 +180,14 @@ def self_test_questions(section: Section, cards: list[Card], images: Mapping[str
     direction's (the reverse question asks the answer).
     """
     inside = {id(s) for s in section.walk()}
-    explicit: set[tuple[Location, Rich]] = {
-        (c.loc, c.text) for s in section.walk() for b in s.blocks if isinstance(b, CardList) for c in b.cards
-        if isinstance(c, ClozeCard)
-    }  # fmt: skip
     asked: list[Asked] = []
     for card in cards:
-        if id(card.section) not in inside or (card.is_cloze and (card.loc, card.front) not in explicit):
+        if id(card.section) not in inside or (card.is_cloze and not card.explicit):
             continue
-        extra = card.back if card.is_cloze else ()
-        media = (images or {}).get(card.image.path) if card.image else None
         for turn, q in enumerate(card.questions()):
             prompt = q.prompt or (FILL_IN if card.is_cloze else OTHER_WAY if turn else "")
-            image = image_href(media) if media and (card.is_cloze or not turn) else ""
-            asked.append(Asked(turn, prompt, q.front, q.back, extra, image))
+            media = (images or {}).get(q.image.path) if q.image else None
+            asked.append(Asked(turn, prompt, q.front, q.back, q.extra, image_href(media) if media else ""))
     return sorted(asked, key=lambda a: a.turn)  # stable: document order within a turn
 
 
@@ -210,52 +203,60 @@ def _section_content(section: Section) -> Iterator[str]:
     h = min(section.depth, 6)
     yield f"<h{h}>{rich(section.title) or escape(section.id)}</h{h}>"
     for block in section.blocks:
-        yield from _block(block)
+        yield from _BLOCKS.visit(block)
     for sub in section.sections:
         yield f'<section id="{xml_id("s-", sub.id)}">'
         yield from _section_content(sub)
         yield "</section>"
 
 
-def _block(block: object) -> Iterator[str]:
-    if isinstance(block, Paragraph):
+class _Blocks(BlockVisitor[Iterator[str]]):
+    """A block's XHTML, line by line."""
+
+    __slots__ = ()
+
+    def visit_paragraph(self, block: Paragraph) -> Iterator[str]:
         yield f"<p>{rich(block.text)}</p>"
-    elif isinstance(block, BulletList):
+
+    def visit_bullets(self, block: BulletList) -> Iterator[str]:
         yield "<ul>"
         yield from (f"<li>{rich(item.text)}</li>" for item in block.items)
         yield "</ul>"
-    elif isinstance(block, ComparisonTable):
-        yield from _table(block)
-    elif isinstance(block, Timeline):
+
+    def visit_table(self, block: ComparisonTable) -> Iterator[str]:
+        # One row per point index keeps rows short, so a reader can break a long table across pages.
+        caption = rich(block.caption) if block.caption else ""
+        if not caption.strip():
+            caption = "Comparison: " + " / ".join(rich(c.heading) for c in block.columns)
+        yield '<table class="comparison">'
+        yield f"<caption>{caption}</caption>"
+        yield "<thead>"
+        yield "<tr>" + "".join(f'<th scope="col">{rich(c.heading)}</th>' for c in block.columns) + "</tr>"
+        yield "</thead>"
+        yield "<tbody>"
+        for row in block.rows:
+            yield "<tr>" + "".join(f"<td>{rich(p.text) if p else ''}</td>" for p in row) + "</tr>"
+        yield "</tbody>"
+        yield "</table>"
+
+    def visit_events(self, block: Timeline) -> Iterator[str]:
         yield '<ol class="timeline">'
         for event in block.events:
             yield f'<li><strong class="date">{escape(event.date)}</strong> — {rich(event.text)}</li>'
         yield "</ol>"
-    elif isinstance(block, Glossary):
+
+    def visit_terms(self, block: Glossary) -> Iterator[str]:
         yield '<dl class="glossary">'
         for term in block.terms:
             yield f"<dt><dfn>{rich(term.term)}</dfn></dt>"
             yield f"<dd>{rich(term.definition)}</dd>"
         yield "</dl>"
-    # CardList: its cards are asked in the section's self-test.
+
+    def visit_cards(self, block: CardList) -> Iterator[str]:
+        return iter(())  # its cards are asked in the section's self-test
 
 
-def _table(table: ComparisonTable) -> Iterator[str]:
-    # One row per point index keeps rows short, so a reader can break a long table across pages.
-    caption = rich(table.caption) if table.caption else ""
-    if not caption.strip():
-        caption = "Comparison: " + " / ".join(rich(c.heading) for c in table.columns)
-    yield '<table class="comparison">'
-    yield f"<caption>{caption}</caption>"
-    yield "<thead>"
-    yield "<tr>" + "".join(f'<th scope="col">{rich(c.heading)}</th>' for c in table.columns) + "</tr>"
-    yield "</thead>"
-    yield "<tbody>"
-    for row in range(max(len(c.points) for c in table.columns)):
-        cells = (rich(c.points[row].text) if row < len(c.points) else "" for c in table.columns)
-        yield "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
-    yield "</tbody>"
-    yield "</table>"
+_BLOCKS = _Blocks()
 
 
 def self_test(section: Section, asked: list[Asked]) -> list[str]:

@@ -118,12 +118,9 @@ def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face
     for card in generate(notes):
         if card.kind.value not in kinds or card.section.id not in sections:
             continue
-        for turn, question in enumerate(card.questions()):
+        for q in card.questions():
             number += 1
-            extra = card.back if card.is_cloze else ()
-            # The image goes with the answer: every deletion's, the first direction's (the reverse asks the answer).
-            image = card.image if card.is_cloze or not turn else None
-            yield Face(number, plain(card.section.title), question.prompt, question.front, question.back, extra, image)
+            yield Face(number, plain(card.section.title), q.prompt, q.front, q.back, q.extra, q.image)
 
 
 def build_flashcards(

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..inline import _merge, render
+from ..inline import merge_text, render
 from ..model import (
     BasicCard,
     BulletList,
@@ -34,6 +34,7 @@ from ..model import (
     Text,
     Timeline,
 )
+from ..visitor import BlockVisitor
 from .base import Exporter, Option, atomic_path
 
 # Always escaped: emphasis, code, links, HTML and entities, headings, tables, strikethrough,
@@ -102,10 +103,11 @@ def _unbold(rich: Rich, bold: bool = False) -> Rich:
             out[-1] = Strong(_unbold((out[-1], node), True))
         else:
             out.append(Strong(_unbold(node.children, True)) if isinstance(node, Strong) else node)
-    return _merge(out)  # adjacent text, as the parser leaves it
+    return merge_text(out)
 
 
-def inline(rich: Rich) -> str:
+def span(rich: Rich) -> str:
+    """Inline markup as Markdown on one line."""
     return render(_unbold(rich), _RENDERER)
 
 
@@ -113,8 +115,8 @@ def bold(rich: Rich) -> str:
     return f"**{render(_unbold(rich, True), _RENDERER)}**"
 
 
-def cell(rich: Rich) -> str:
-    return inline(rich) or " "
+def cell(rich: Rich | None) -> str:
+    return (span(rich) if rich else "") or " "
 
 
 class MarkdownExporter(Exporter):
@@ -176,22 +178,11 @@ def _title_block(notes: Notes) -> list[str]:
 
 
 def _section(section: Section) -> list[str]:
-    out = [f"{'#' * min(section.depth + 1, 6)} {inline(section.title)}"]
+    out = [f"{'#' * min(section.depth + 1, 6)} {span(section.title)}"]
+    blocks = _Blocks()
     for block in section.blocks:
-        items: list[str] | None = None
-        if isinstance(block, Paragraph):
-            out.append(guard(inline(block.text)))
-        elif isinstance(block, BulletList):
-            items = [inline(b.text) for b in block.items]
-        elif isinstance(block, ComparisonTable):
-            out += _table(block)
-        elif isinstance(block, Timeline):
-            items = [f"{bold((Text(e.date),))} — {inline(e.text)}" for e in block.events]
-        elif isinstance(block, Glossary):
-            items = [f"{bold(t.term)}: {inline(t.definition)}" for t in block.terms]
-        elif isinstance(block, CardList):
-            out.append("**Test yourself**")
-            items = [_card(c) for c in block.cards]
+        lead, items = blocks.visit(block)
+        out += lead
         if items is not None:
             # A list right after another list would join it: switch the bullet character.
             marker = _BULLETS[1] if out[-1].startswith(_BULLETS[0] + " ") else _BULLETS[0]
@@ -199,11 +190,44 @@ def _section(section: Section) -> list[str]:
     return out
 
 
+# A block as Markdown: its blocks of text, then the items of the list that follows them (or None).
+_Shown = tuple[list[str], list[str] | None]
+
+
+class _Blocks(BlockVisitor[_Shown]):
+    __slots__ = ()
+
+    def visit_paragraph(self, block: Paragraph) -> _Shown:
+        return [guard(span(block.text))], None
+
+    def visit_bullets(self, block: BulletList) -> _Shown:
+        return [], [span(b.text) for b in block.items]
+
+    def visit_table(self, block: ComparisonTable) -> _Shown:
+        out = [bold(block.caption)] if block.caption else []
+        lines = [
+            "| " + " | ".join(cell(c.heading) for c in block.columns) + " |",
+            "|" + "|".join(" --- " for _ in block.columns) + "|",
+        ]
+        lines += ["| " + " | ".join(cell(p.text if p else None) for p in row) + " |" for row in block.rows]
+        out.append("\n".join(lines))
+        return out, None
+
+    def visit_events(self, block: Timeline) -> _Shown:
+        return [], [f"{bold((Text(e.date),))} — {span(e.text)}" for e in block.events]
+
+    def visit_terms(self, block: Glossary) -> _Shown:
+        return [], [f"{bold(t.term)}: {span(t.definition)}" for t in block.terms]
+
+    def visit_cards(self, block: CardList) -> _Shown:
+        return ["**Test yourself**"], [_card(c) for c in block.cards]
+
+
 def _card(card: BasicCard | ClozeCard) -> str:
     if isinstance(card, BasicCard):
-        return f"{inline(card.question)} — {inline(card.answer)}{image(card.image)}"
-    extra = f" — {inline(card.extra)}" if card.extra else ""
-    return inline(card.text) + extra + image(card.image)
+        return f"{span(card.question)} — {span(card.answer)}{image(card.image)}"
+    extra = f" — {span(card.extra)}" if card.extra else ""
+    return span(card.text) + extra + image(card.image)
 
 
 def image(img: Image | None) -> str:
@@ -212,17 +236,3 @@ def image(img: Image | None) -> str:
     Percent-encoded: a space or parenthesis would end the link; plain names stay as written.
     """
     return f" ![]({quote(img.name, safe='/')})" if img else ""
-
-
-def _table(table: ComparisonTable) -> list[str]:
-    out = [bold(table.caption)] if table.caption else []
-    rows = max(len(c.points) for c in table.columns)
-    lines = [
-        "| " + " | ".join(cell(c.heading) for c in table.columns) + " |",
-        "|" + "|".join(" --- " for _ in table.columns) + "|",
-    ]
-    for i in range(rows):
-        cells = [cell(c.points[i].text) if i < len(c.points) else " " for c in table.columns]
-        lines.append("| " + " | ".join(cells) + " |")
-    out.append("\n".join(lines))
-    return out

@@ -34,7 +34,7 @@ from ...model import (
     Location,
     Notes,
 )
-from ...texts import note_texts
+from ...alltext import all_text
 from . import fonts
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -78,7 +78,7 @@ def keywords(notes: Notes, extra: Iterable[str] = ()) -> list[str]:
 def missing_glyphs(notes: Notes) -> list[tuple[Location, list[str]]]:
     """Where the notes hold characters no embedded font can draw (printed as U+FFFD), and which."""
     found = []
-    for loc, text in note_texts(notes):
+    for loc, text in all_text(notes):
         missing = fonts.missing_glyphs([text])
         if missing:
             found.append((loc, missing))
