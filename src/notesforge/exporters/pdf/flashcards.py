@@ -22,13 +22,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..cards import CardKind, generate
-from ..inline import plain
-from ..model import Image, Notes, Rich
-from .base import Exporter, Option, atomic_path
-from .media import RASTER, collect
-from .pdf.markup import para_text
-from .pdf.options import PAPER_OPTION
+from ...cards import CardKind, generate
+from ...inline import plain
+from ...model import Image, Notes, Rich
+from ..base import Exporter, Option, atomic_path
+from ..media import RASTER, collect
+from .markup import para_text
+from .options import PAPER_OPTION
 from .prints import SECTIONS_OPTION, check_choices, choose_sections, hex_color, warn_missing_glyphs
 
 KINDS = tuple(kind.value for kind in CardKind)
@@ -132,7 +132,7 @@ def build_flashcards(
     """Write the sheets; `pictures` holds the bytes of the faces' images by source path."""
     from reportlab.platypus import Frame, PageBreak, PageTemplate
 
-    from .pdf.common import Margins
+    from .common import Margins
     from .prints import print_doc
 
     columns, rows = settings["columns"], settings["rows"]
@@ -156,8 +156,8 @@ def build_flashcards(
 
 def _label(canv: Any, doc: Any, sheets: int) -> None:
     """The notes' title and which side of which sheet this page is, in the bottom margin."""
-    from .pdf import fonts
-    from .pdf.common import MUTED, fit_text
+    from . import fonts
+    from .common import MUTED, fit_text
 
     page = canv.getPageNumber()
     side = "fronts" if page % 2 else "backs"
@@ -233,9 +233,9 @@ def _draw_face(canv: Any, face: Face, box: Box, back: bool, picture: bytes | Non
     from reportlab.lib.enums import TA_CENTER, TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
-    from .pdf import fonts
-    from .pdf.markup import escape_text
-    from .pdf.styles import INK, MUTED
+    from . import fonts
+    from .markup import escape_text
+    from .styles import INK, MUTED
 
     x0, y0, x1, y1 = box
     inner_w = x1 - x0 - 2 * PADDING

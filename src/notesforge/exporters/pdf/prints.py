@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from ..diagnostics import Diagnostic, NotesError
-from ..model import Location, Notes, Section
-from ..reader.document import did_you_mean
-from .base import Exporter, Option
+from ...diagnostics import Diagnostic, NotesError
+from ...model import Location, Notes, Section
+from ...reader.document import did_you_mean
+from ..base import Exporter, Option
 
 SECTIONS_OPTION = Option(
     "sections", list, [], "ids of the sections to include, in this order (with their subsections); default all"
@@ -29,7 +29,7 @@ SECTIONS_OPTION = Option(
 
 def warn_missing_glyphs(exporter: Exporter, notes: Notes) -> None:
     """Warn, as the revision booklet does, wherever the notes hold a character the PDF font cannot draw."""
-    from .pdf.common import glyph_warning, missing_glyphs
+    from .common import glyph_warning, missing_glyphs
 
     for loc, chars in missing_glyphs(notes):
         exporter.warn(loc, glyph_warning(chars))
@@ -95,7 +95,7 @@ def print_doc(
     """A `NotesDocTemplate` whose page templates are `templates(doc)` (called once the page size is set)."""
     from reportlab.lib.pagesizes import landscape as turned
 
-    from .pdf.common import MARGINS, NotesDocTemplate
+    from .common import MARGINS, NotesDocTemplate
 
     doc = NotesDocTemplate(out, notes, paper=paper, subject=subject, margins=margins or MARGINS)
     if landscape:

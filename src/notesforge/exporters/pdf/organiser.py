@@ -16,11 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..inline import plain
-from ..model import ComparisonTable, Event, Glossary, Location, Notes, Term, Timeline
-from .base import Exporter, atomic_path
-from .pdf.markup import escape_text, para_text
-from .pdf.options import PAPER_OPTION
+from ...inline import plain
+from ...model import ComparisonTable, Event, Glossary, Location, Notes, Term, Timeline
+from ..base import Exporter, atomic_path
+from .markup import escape_text, para_text
+from .options import PAPER_OPTION
 from .prints import hex_color, warn_missing_glyphs
 
 SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # 7 points is the floor: nothing smaller is printed
@@ -89,7 +89,7 @@ def build_organiser(notes: Notes, paper: str) -> tuple[int, bytes]:
 def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
     from reportlab.platypus import Frame, FrameBreak, PageTemplate
 
-    from .pdf.common import Margins
+    from .common import Margins
     from .prints import print_doc
 
     out = io.BytesIO()
@@ -137,8 +137,8 @@ def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
 def _styles(size: float) -> dict[str, Any]:
     from reportlab.lib.enums import TA_RIGHT
 
-    from .pdf import fonts
-    from .pdf.styles import ACCENT, make_styles
+    from . import fonts
+    from .styles import ACCENT, make_styles
 
     base = make_styles(size).body.clone("org-body", fontSize=size, leading=size * 1.22, spaceAfter=0)
     return {
@@ -164,8 +164,8 @@ def _header(notes: Notes, size: float, width: float | None = None) -> Any:
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.platypus import Paragraph, Table
 
-    from .pdf import fonts
-    from .pdf.styles import ACCENT, MUTED
+    from . import fonts
+    from .styles import ACCENT, MUTED
 
     meta = notes.meta
     body = _styles(size)["body"]
@@ -196,8 +196,8 @@ def _band(text: str, size: float, width: float) -> Any:
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table
 
-    from .pdf import fonts
-    from .pdf.styles import ACCENT, MAX_REPEATED_HEADING
+    from . import fonts
+    from .styles import ACCENT, MAX_REPEATED_HEADING
 
     style = _styles(size)["band"].clone("org-band-white", textColor=colors.white)
     band = Table(
@@ -224,7 +224,7 @@ def _band(text: str, size: float, width: float) -> Any:
 def _body(notes: Notes, size: float, width: float) -> list[Any]:
     from reportlab.platypus import Paragraph, Table
 
-    from .pdf.styles import ACCENT, grid_table_style, heading_rows
+    from .styles import ACCENT, grid_table_style, heading_rows
 
     st = _styles(size)
     story: list[Any] = []
@@ -275,8 +275,8 @@ def _timeline(events: list[Event], st: dict[str, Any], width: float) -> Any:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph
 
-    from .pdf import fonts
-    from .pdf.styles import ACCENT
+    from . import fonts
+    from .styles import ACCENT
 
     date = st["date"]
     widest = max(stringWidth(e.date, fonts.BOLD, date.fontSize) for e in events)
@@ -304,7 +304,7 @@ def _timeline(events: list[Event], st: dict[str, Any], width: float) -> Any:
 def _timeline_class() -> type:
     from reportlab.platypus import Table
 
-    from .pdf.styles import ACCENT, ACCENT_LIGHT
+    from .styles import ACCENT, ACCENT_LIGHT
 
     class TimelineTable(Table):
         """A two-column table whose rule between the columns is the axis, with a marker per row."""

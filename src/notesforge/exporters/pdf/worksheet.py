@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..inline import plain
-from ..model import BulletList, CardList, Cloze, ClozeCard, ComparisonTable, Notes, Paragraph, Section
-from .base import Exporter, Option, atomic_path
-from .pdf.markup import PdfInline, escape_text, para_text
-from .pdf.options import PAPER_OPTION
+from ...inline import plain
+from ...model import BulletList, CardList, Cloze, ClozeCard, ComparisonTable, Notes, Paragraph, Section
+from ..base import Exporter, Option, atomic_path
+from .markup import PdfInline, escape_text, para_text
+from .options import PAPER_OPTION
 from .prints import SECTIONS_OPTION, choose_sections, hex_color, warn_missing_glyphs
 
 BODY_SIZE = 11.0
@@ -55,8 +55,8 @@ def blank_markup(number: int, cloze: Cloze, size: float = BODY_SIZE) -> str:
     """Paragraph markup of blank `number`: its number, a line of underscores as wide as the answer, the hint."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from .pdf import fonts
-    from .pdf.styles import ACCENT, MUTED
+    from . import fonts
+    from .styles import ACCENT, MUTED
 
     width = max(MIN_BLANK, stringWidth(cloze.answer, fonts.BOLD, size) * HANDWRITING + size)
     line = "_" * math.ceil(width / stringWidth("_", fonts.REGULAR, size))
@@ -83,8 +83,8 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: M
     from reportlab.platypus import BalancedColumns, HRFlowable, PageBreak, Spacer
     from reportlab.platypus import Paragraph as P
 
-    from .pdf.common import NotesDocTemplate
-    from .pdf.styles import ACCENT, RULE, make_styles
+    from .common import NotesDocTemplate
+    from .styles import ACCENT, RULE, make_styles
 
     line = " · ".join(t for t in ("Worksheet", notes.meta.subtitle, notes.meta.course) if t)
     if settings["shuffle"]:
@@ -161,7 +161,7 @@ def _table(block: ComparisonTable, blanks: Blanks, styles: Any, cell: Any, width
     from reportlab.platypus import Paragraph as P
     from reportlab.platypus import Table
 
-    from .pdf.styles import grid_table_style, heading_rows
+    from .styles import grid_table_style, heading_rows
 
     columns = block.columns
     rows: list[list[Any]] = [[P(para_text(c.heading), styles.cell_head) for c in columns]]
