@@ -2,7 +2,8 @@
 
 Every style names an embedded font explicitly (also `bulletFontName`), so
 reportlab's Helvetica never sneaks in. `Styles` is a plain object of
-`ParagraphStyle`s; `grid_table_style` gives a ruled table with a shaded heading row.
+`ParagraphStyle`s; `grid_table_style` gives a ruled table with a shaded heading row;
+`hex_color` writes a colour for `<font color=...>` in Paragraph markup.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ ACCENT = colors.Color(0.10, 0.27, 0.45)  # deep blue: reads as dark grey on a mo
 ACCENT_LIGHT = colors.Color(0.90, 0.93, 0.97)
 RULE = colors.Color(0.62, 0.64, 0.68)
 ZEBRA = colors.Color(0.965, 0.97, 0.975)
+
+
+def hex_color(color: colors.Color) -> str:
+    """A colour as `#rrggbb`, for `<font color=...>` in Paragraph markup."""
+    return color.hexval().replace("0x", "#")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Deterministic document setup shared by every notesforge PDF.
+"""The document every notesforge PDF is: deterministic setup, footer, late page references.
 
 `NotesDocTemplate` is a reportlab `BaseDocTemplate` that
 
@@ -7,7 +7,7 @@
   (never the clock), so the same source gives the same bytes;
 - fills the document information from `notes.meta` (title, author, subject,
   keywords, language) and shows the title in the viewer's title bar;
-- takes its page size from the `paper` setting ("a4" or "letter", see `options.PAPER_OPTION`)
+- takes its page size from the `paper` setting ("a4" or "letter", see `PAPER_OPTION`)
   with margins that school printers can print;
 - draws a footer with the title and the page number (`draw_footer`);
 - resolves forward page references in one layout pass: a `PageRef` flowable draws
@@ -15,26 +15,25 @@
   once `record_page(key)` has told on which page `key` landed. A contents list
   therefore costs no second layout pass (no `multiBuild`).
 
-Import this module only inside `export()`: it imports reportlab.
+`doc_with_templates` gives one with page templates of one's own (cards on a grid,
+columns under a title band), portrait or landscape.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import landscape as turned
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ...inline import plain
-from ...model import (
-    Location,
-    Notes,
-)
-from ...texts import note_texts
+from ...model import Notes
 from . import fonts
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -73,22 +72,6 @@ def keywords(notes: Notes, extra: Iterable[str] = ()) -> list[str]:
     words += [plain(section.title) for section in notes.sections]
     words += list(extra)
     return [w for w in dict.fromkeys(words) if w]
-
-
-def missing_glyphs(notes: Notes) -> list[tuple[Location, list[str]]]:
-    """Where the notes hold characters no embedded font can draw (printed as U+FFFD), and which."""
-    found = []
-    for loc, text in note_texts(notes):
-        missing = fonts.missing_glyphs([text])
-        if missing:
-            found.append((loc, missing))
-    return found
-
-
-def glyph_warning(missing: list[str]) -> str:
-    """The user-facing message for characters `missing_glyphs` found."""
-    shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing)
-    return f"the PDF font (Noto Sans) has no glyph for {shown}: printed as \ufffd"
 
 
 class PageRef(Flowable):
@@ -261,10 +244,28 @@ class NotesDocTemplate(BaseDocTemplate):
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """`text` cut with an ellipsis so that it fits `width` points (for canvas strings)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     if stringWidth(text, font, size) <= width:
         return text
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def doc_with_templates(
+    out: Any,
+    notes: Notes,
+    *,
+    paper: str,
+    subject: str,
+    templates: Callable[[Any], list],
+    landscape: bool = False,
+    margins: Margins = MARGINS,
+) -> NotesDocTemplate:
+    """A `NotesDocTemplate` whose page templates are `templates(doc)` (called once the page size is set)."""
+    doc = NotesDocTemplate(out, notes, paper=paper, subject=subject, margins=margins)
+    if landscape:
+        doc.pagesize = turned(doc.pagesize)
+        doc._calc()  # width and height of the body from the new page size
+    doc.pageTemplates = []
+    doc.addPageTemplates(templates(doc))
+    return doc
