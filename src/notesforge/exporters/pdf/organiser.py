@@ -15,7 +15,6 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Frame, FrameBreak, PageTemplate, Paragraph, Table
 
 from ...inline import plain
@@ -25,7 +24,6 @@ from .document import Margins, doc_with_templates
 from .markup import escape_text, para_text
 from .styles import (
     ACCENT,
-    ACCENT_LIGHT,
     MAX_REPEATED_HEADING,
     MUTED,
     grid_table_style,
@@ -33,6 +31,7 @@ from .styles import (
     hex_color,
     make_styles,
 )
+from .timeline import timeline_table
 
 SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # 7 points is the floor: nothing smaller is printed
 MM = 72 / 25.4
@@ -203,7 +202,7 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
     dates = key_dates(notes)
     if dates:
         story.append(_band("Key dates", size, width))
-        story.append(_timeline(dates, st, width))
+        story.append(timeline_table(dates, st["date"], st["body"], width))
     terms = key_terms(notes)
     if terms:
         story.append(_band("Key terms", size, width))
@@ -234,45 +233,3 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
     if not story:
         story.append(Paragraph("These notes have no key dates, key terms, comparison tables or questions.", st["body"]))
     return story
-
-
-def _timeline(events: list[Event], st: dict[str, Any], width: float) -> Any:
-    """Dates on the left of an axis, a marker per event, the events on the right."""
-    date = st["date"]
-    widest = max(stringWidth(e.date, fonts.BOLD, date.fontSize) for e in events)
-    date_width = min(widest + 8, width * 0.32)
-    rows = [[Paragraph(escape_text(e.date), date), Paragraph(para_text(e.text), st["body"])] for e in events]
-    table = TimelineTable(rows, colWidths=[date_width, width - date_width], splitInRow=1)
-    table.marker_drop = 1 + st["body"].leading * 0.62  # the top padding, then the middle of the first line
-    table.setStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab sets it for every cell: not Helvetica
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBEFORE", (1, 0), (1, -1), 1.2, ACCENT),
-            ("LEFTPADDING", (0, 0), (0, -1), 0),
-            ("RIGHTPADDING", (0, 0), (0, -1), 6),
-            ("LEFTPADDING", (1, 0), (1, -1), 7),
-            ("RIGHTPADDING", (1, 0), (1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]
-    )
-    return table
-
-
-class TimelineTable(Table):
-    """A two-column table whose rule between the columns is the axis, with a marker per row."""
-
-    marker_drop = 6.0  # from the top of a row to the middle of its first line
-
-    def draw(self) -> None:
-        super().draw()
-        canv = self.canv
-        x = self._colpositions[1]
-        canv.saveState()
-        canv.setStrokeColor(ACCENT)
-        canv.setFillColor(ACCENT_LIGHT)
-        canv.setLineWidth(1)
-        for top in self._rowpositions[:-1]:
-            canv.circle(x, top - self.marker_drop, 2.6, stroke=1, fill=1)
-        canv.restoreState()
