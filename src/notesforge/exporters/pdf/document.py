@@ -22,7 +22,7 @@ columns under a title band), portrait or landscape.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,11 +66,10 @@ def pdf_date(epoch: int) -> str:
     return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))
 
 
-def keywords(notes: Notes, extra: Iterable[str] = ()) -> list[str]:
-    """Document keywords: the course, the top-level section titles, then `extra`."""
+def keywords(notes: Notes) -> list[str]:
+    """Document keywords: the course, then the top-level section titles."""
     words = [notes.meta.course] if notes.meta.course else []
     words += [plain(section.title) for section in notes.sections]
-    words += list(extra)
     return [w for w in dict.fromkeys(words) if w]
 
 
@@ -106,7 +105,6 @@ class NotesDocTemplate(BaseDocTemplate):
     """A reproducible, font-embedding document with footer and late page references.
 
     Page templates: "first" (no footer, for a title page) and "body" (footer).
-    Subclasses may override `draw_first_page` / `draw_footer`.
     """
 
     def __init__(
@@ -116,9 +114,7 @@ class NotesDocTemplate(BaseDocTemplate):
         *,
         paper: str = "a4",
         subject: str | None = None,
-        extra_keywords: Iterable[str] = (),
         margins: Margins = MARGINS,
-        **kwargs: Any,
     ) -> None:
         fonts.register()
         meta = notes.meta
@@ -135,14 +131,13 @@ class NotesDocTemplate(BaseDocTemplate):
             title=meta.title,
             author=meta.author or "",
             subject=subject or default_subject,
-            keywords=keywords(notes, extra_keywords),
+            keywords=keywords(notes),
             creator="notesforge",
             lang=meta.language,
             invariant=1,
             displayDocTitle=1,
             initialFontName=fonts.REGULAR,
             initialFontSize=10,
-            **kwargs,
         )
         frame = Frame(
             self.leftMargin,
@@ -157,7 +152,7 @@ class NotesDocTemplate(BaseDocTemplate):
         )
         self.addPageTemplates(
             [
-                PageTemplate("first", [frame], onPage=self.draw_first_page, autoNextPageTemplate="body"),
+                PageTemplate("first", [frame], autoNextPageTemplate="body"),
                 PageTemplate("body", [frame], onPage=self.draw_footer),
             ]
         )
@@ -178,10 +173,6 @@ class NotesDocTemplate(BaseDocTemplate):
         """Note that `key` is on the current page (first call wins)."""
         self.page_of.setdefault(key, self.canv.getPageNumber())
 
-    def page_label(self, page: int) -> str:
-        """How page numbers print (override for roman numerals and the like)."""
-        return str(page)
-
     def page_ref_form(self, key: str, font: str, size: float, color: tuple) -> str:
         """The form XObject name that will show the page of `key` (right-aligned at x=0)."""
         spec = (key, font, size, color)
@@ -197,7 +188,7 @@ class NotesDocTemplate(BaseDocTemplate):
         for name, (key, font, size, color) in self._ref_forms.items():
             if key not in self.page_of:
                 raise ValueError(f"page reference {key!r} was never placed (record_page)")
-            text = self.page_label(self.page_of[key])
+            text = str(self.page_of[key])
             canv.beginForm(name, lowerx=-size * 6, lowery=0, upperx=0, uppery=size * 1.2)
             canv.setFillColorRGB(*color)
             canv.setFont(font, size)
@@ -213,16 +204,13 @@ class NotesDocTemplate(BaseDocTemplate):
 
     # --- page decoration ------------------------------------------------------
 
-    def draw_first_page(self, canv: Any, doc: Any) -> None:
-        """The first page has no footer."""
-
     def draw_footer(self, canv: Any, doc: Any) -> None:
         """A hairline, the title and the page number (on the outer edge for duplex printing)."""
         width, _ = self.pagesize
         left, right = self.leftMargin, width - self.rightMargin
         y = self.margins.footer
         page = canv.getPageNumber()
-        label = self.page_label(page)
+        label = str(page)
         canv.saveState()
         canv.setStrokeColorRGB(0.75, 0.75, 0.78)
         canv.setLineWidth(0.4)

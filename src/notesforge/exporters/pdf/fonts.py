@@ -82,12 +82,6 @@ def register() -> str:
         return FAMILY
 
 
-def covers(font_name: str, char: str) -> bool:
-    """Whether the registered font `font_name` (one of the family's faces) has a glyph for `char`."""
-    register()
-    return ord(char) in _cmaps[font_name]
-
-
 def _ignorable(char: str) -> bool:
     # Format controls (bidi marks, joiners), other controls and variation selectors need no glyph.
     code = ord(char)

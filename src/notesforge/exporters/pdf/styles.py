@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import TableStyle
 
@@ -106,9 +106,6 @@ def make_styles(size: float = 10.5) -> Styles:
         toc1=style("toc1", fontSize=size * 1.05, leading=size * 1.7),
         toc2=style("toc2", fontSize=size * 0.95, leading=size * 1.5, leftIndent=size * 1.6, textColor=MUTED),
     )
-
-
-CENTRED = TA_CENTER
 
 
 def grid_table_style(header_rows: int = 1, zebra: bool = True, rows: int = 0) -> TableStyle:
