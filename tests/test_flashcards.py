@@ -19,7 +19,7 @@ from test_worksheet import EPOCH, build, check_print_basics, nows
 
 import notesforge
 from notesforge.cards import Card, CardKind, generate
-from notesforge.exporters.flashcards import card_boxes
+from notesforge.exporters.pdf.flashcards import card_boxes
 from notesforge.inline import plain
 from notesforge.model import Notes
 

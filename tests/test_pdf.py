@@ -411,7 +411,7 @@ def test_hostile_text_prints_literally_with_cyrillic_and_greek(hostile: tuple[No
 
 
 def test_the_seed_has_a_glyph_for_every_character(seed: Notes) -> None:
-    from notesforge.exporters.pdf.common import missing_glyphs
+    from notesforge.exporters.pdf.checks import missing_glyphs
 
     assert missing_glyphs(seed) == []
 

@@ -1,7 +1,7 @@
 """The revision booklet: title block, contents, sections, test yourself, answers.
 
 One layout pass: the contents' page numbers are form XObjects filled in after
-the last page (see `common.NotesDocTemplate`), so there is no `multiBuild`.
+the last page (see `document.NotesDocTemplate`), so there is no `multiBuild`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     BalancedColumns,
     CondPageBreak,
@@ -27,6 +29,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import Image as Picture
 
 from ...cards import CardKind, generate
 from ...inline import plain
@@ -34,7 +37,7 @@ from ...model import BulletList, ComparisonTable, Glossary, Image, Location, Not
 from ...model import Paragraph as NoteParagraph
 from ..media import RASTER, Media, collect
 from . import fonts
-from .common import NotesDocTemplate, PageRef
+from .document import NotesDocTemplate, PageRef
 from .markup import escape_text, para_text
 from .styles import ACCENT, ACCENT_LIGHT, MUTED, RULE, ZEBRA, Styles, grid_table_style, heading_rows, make_styles
 from .timeline import timeline_flowables
@@ -142,7 +145,7 @@ MAX_IMAGE_HEIGHT = 40 * mm  # a card's image on the answers page
 def build_booklet(notes: Notes, path: Path, settings: Mapping[str, Any], warn: Warn | None = None) -> None:
     """Write the booklet for `notes` to `path` (settings: paper, questions).
 
-    Characters Noto Sans cannot draw print as U+FFFD; `common.missing_glyphs` finds them.
+    Characters Noto Sans cannot draw print as U+FFFD; `checks.missing_glyphs` finds them.
     `warn(loc, message)` hears of card images the PDF cannot show (SVG, WebP: named instead).
     """
     styles = make_styles()
@@ -364,9 +367,6 @@ class _Builder:
         if image.suffix not in RASTER:
             self.warn(image.loc, f"the PDF shows PNG, JPEG and GIF images only: '{image.name}' is named instead")
             return [Paragraph(f"<i>{escape_text(image.name)}</i>", style)]
-        from reportlab.lib.utils import ImageReader
-        from reportlab.platypus import Image as Picture
-
         natural_w, natural_h = ImageReader(io.BytesIO(media.data)).getSize()
         room = (self.width - 8) / 2 - style.leftIndent  # a column of the answers, less the number's indent
         scale = min(1.0, MAX_IMAGE_HEIGHT / natural_h, room / natural_w)
@@ -380,14 +380,10 @@ def _back_entry(key: str, title: str) -> Entry:
 
 
 def _kicker(s: Styles) -> Any:
-    from reportlab.lib.styles import ParagraphStyle
-
     return ParagraphStyle("kicker", parent=s.byline, fontName=fonts.BOLD, textColor=ACCENT, spaceAfter=3)
 
 
 def _quiz_styles(s: Styles) -> tuple[Any, Any, Any]:
-    from reportlab.lib.styles import ParagraphStyle
-
     size = s.body.fontSize * 0.88
     q = ParagraphStyle(
         "question",

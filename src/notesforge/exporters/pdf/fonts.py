@@ -14,7 +14,8 @@ a glyph as U+FFFD); `missing_glyphs` tells which characters it cannot draw
 outlines, which reportlab cannot embed, so there is no fallback font.)
 
 Call `register()` before building; it is idempotent and cheap after the first
-call (~0.1 s for the four faces).
+call (~0.1 s for the four faces). It imports reportlab; importing this module does not,
+so the light exporter classes can check glyph coverage (`checks`) at module level.
 """
 
 from __future__ import annotations
@@ -52,16 +53,6 @@ def font_buffer(module: str) -> bytes:
     return importlib.import_module(f"pymupdf_fonts.{module}").fontbuffer
 
 
-def _register_face(name: str, module: str) -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    font = TTFont(name, io.BytesIO(font_buffer(module)))
-    pdfmetrics.registerFont(font)
-    _cmaps[name] = frozenset(font.face.charToGlyph)
-    _registered.add(name)
-
-
 def register() -> str:
     """Register the Noto Sans family with reportlab (idempotent); return the family name.
 
@@ -71,10 +62,16 @@ def register() -> str:
     with _lock:
         if REGULAR in _registered:
             return FAMILY
+        # Imported here, not at the top: this module (and `markup`, `checks`) loads without reportlab.
         from reportlab.lib.fonts import addMapping
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
 
         for name, module in _FACES.items():
-            _register_face(name, module)
+            font = TTFont(name, io.BytesIO(font_buffer(module)))
+            pdfmetrics.registerFont(font)
+            _cmaps[name] = frozenset(font.face.charToGlyph)
+            _registered.add(name)
         for bold, italic, name in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD_ITALIC)):
             addMapping(FAMILY, bold, italic, name)
         global _printable
@@ -83,12 +80,6 @@ def register() -> str:
             chr(c) for c in common if unicodedata.category(chr(c)) not in ("Cc", "Cf") or chr(c) == SOFT_HYPHEN
         )
         return FAMILY
-
-
-def covers(font_name: str, char: str) -> bool:
-    """Whether the registered font `font_name` (one of the family's faces) has a glyph for `char`."""
-    register()
-    return ord(char) in _cmaps[font_name]
 
 
 def _ignorable(char: str) -> bool:

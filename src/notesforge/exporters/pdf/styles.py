@@ -2,7 +2,8 @@
 
 Every style names an embedded font explicitly (also `bulletFontName`), so
 reportlab's Helvetica never sneaks in. `Styles` is a plain object of
-`ParagraphStyle`s; `grid_table_style` gives a ruled table with a shaded heading row.
+`ParagraphStyle`s; `grid_table_style` gives a ruled table with a shaded heading row;
+`hex_color` writes a colour for `<font color=...>` in Paragraph markup.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import TableStyle
 
@@ -22,6 +23,11 @@ ACCENT = colors.Color(0.10, 0.27, 0.45)  # deep blue: reads as dark grey on a mo
 ACCENT_LIGHT = colors.Color(0.90, 0.93, 0.97)
 RULE = colors.Color(0.62, 0.64, 0.68)
 ZEBRA = colors.Color(0.965, 0.97, 0.975)
+
+
+def hex_color(color: colors.Color) -> str:
+    """A colour as `#rrggbb`, for `<font color=...>` in Paragraph markup."""
+    return color.hexval().replace("0x", "#")
 
 
 @dataclass(frozen=True)
@@ -100,9 +106,6 @@ def make_styles(size: float = 10.5) -> Styles:
         toc1=style("toc1", fontSize=size * 1.05, leading=size * 1.7),
         toc2=style("toc2", fontSize=size * 0.95, leading=size * 1.5, leftIndent=size * 1.6, textColor=MUTED),
     )
-
-
-CENTRED = TA_CENTER
 
 
 def grid_table_style(header_rows: int = 1, zebra: bool = True, rows: int = 0) -> TableStyle:

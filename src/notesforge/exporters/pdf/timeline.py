@@ -1,23 +1,60 @@
-"""A drawn vertical timeline: one flowable per event, so a long timeline breaks across pages.
+"""Drawn timelines: the dates right-aligned in a column, an axis, a marker per event, the events.
 
-Each `TimelineEvent` draws its date (right-aligned, bold), its stretch of the
-axis, a marker on the axis and the event text. Consecutive events' stretches
-meet, so the axis reads as one line; the first and last events cap it. All
-vector graphics and Paragraph text (the text layer keeps dates and events).
+Both PDFs that draw one take it from here; they share the date column (`date_column_width`),
+the paragraphs (`event_paragraphs`) and the marker (`_marker_pen`), and lay them out two ways:
+
+- `timeline_flowables` (the booklet): a `TimelineEvent` flowable per event, so a long
+  timeline breaks between events and a long event goes on over the break. Each event
+  draws its stretch of a grey axis; consecutive stretches meet, the first and last
+  events cap it.
+- `timeline_table` (the knowledge organiser's key dates): a compact two-column
+  `TimelineTable` whose rule between the columns is the axis, in the accent colour.
+
+All vector graphics and Paragraph text (the text layer keeps dates and events).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Table
 
-from ...model import Timeline
+from ...model import Event, Timeline
 from . import fonts
 from .markup import escape_text, para_text
 from .styles import ACCENT, ACCENT_LIGHT, RULE, Styles
+
+# --- what both layouts share ------------------------------------------------------
+
+
+def date_column_width(
+    dates: Iterable[str], size: float, width: float, *, padding: float, max_share: float, minimum: float = 0
+) -> float:
+    """The widest of `dates` in bold at `size`, plus `padding`; at least `minimum`, at most `max_share` of `width`."""
+    widest = max((stringWidth(date, fonts.BOLD, size) for date in dates), default=0)
+    return min(max(widest + padding, minimum), width * max_share)
+
+
+def event_paragraphs(
+    events: Sequence[Event], date_style: ParagraphStyle, text_style: ParagraphStyle
+) -> list[tuple[Paragraph, Paragraph]]:
+    """(date, text) Paragraphs of each event, in the notes' order."""
+    return [(Paragraph(escape_text(e.date), date_style), Paragraph(para_text(e.text), text_style)) for e in events]
+
+
+def _marker_pen(canv: Any, line_width: float) -> None:
+    """Set the canvas up for markers: an accent ring, filled light."""
+    canv.setStrokeColor(ACCENT)
+    canv.setFillColor(ACCENT_LIGHT)
+    canv.setLineWidth(line_width)
+
+
+# --- the booklet: a flowable per event --------------------------------------------
 
 MIN_DATE_WIDTH = 16 * mm
 MAX_DATE_SHARE = 0.4  # of the frame width: a longer date wraps
@@ -70,9 +107,7 @@ class TimelineEvent(Flowable):
         canv.setLineCap(0)
         canv.line(axis_x, marker_y if self.first else top, axis_x, marker_y if self.last else 0)
         if self.marker:
-            canv.setStrokeColor(ACCENT)
-            canv.setFillColor(ACCENT_LIGHT)
-            canv.setLineWidth(1.4)
+            _marker_pen(canv, 1.4)
             canv.circle(axis_x, marker_y, MARKER, stroke=1, fill=1)
         canv.restoreState()
         if self.date:
@@ -90,17 +125,55 @@ def timeline_flowables(block: Timeline, styles: Styles, width: float) -> list[Fl
     )
     text_style = ParagraphStyle("timeline-text", parent=styles.body, spaceAfter=0)
     last = len(block.events) - 1
-    widest = max(
-        (stringWidth(fonts.printable(e.date), fonts.BOLD, date_style.fontSize) for e in block.events), default=0
+    printed = (fonts.printable(e.date) for e in block.events)
+    date_width = date_column_width(
+        printed, date_style.fontSize, width, padding=2, minimum=MIN_DATE_WIDTH, max_share=MAX_DATE_SHARE
     )
-    date_width = min(max(widest + 2, MIN_DATE_WIDTH), width * MAX_DATE_SHARE)
     return [
-        TimelineEvent(
-            Paragraph(escape_text(event.date), date_style),
-            Paragraph(para_text(event.text), text_style),
-            first=i == 0,
-            last=i == last,
-            date_width=date_width,
-        )
-        for i, event in enumerate(block.events)
+        TimelineEvent(date, text, first=i == 0, last=i == last, date_width=date_width)
+        for i, (date, text) in enumerate(event_paragraphs(block.events, date_style, text_style))
     ]
+
+
+# --- the organiser: a compact table -----------------------------------------------
+
+
+class TimelineTable(Table):
+    """A two-column table whose rule between the columns is the axis, with a marker per row."""
+
+    marker_drop = 6.0  # from the top of a row to the middle of its first line
+
+    def draw(self) -> None:
+        super().draw()
+        canv = self.canv
+        x = self._colpositions[1]
+        canv.saveState()
+        _marker_pen(canv, 1)
+        for top in self._rowpositions[:-1]:
+            canv.circle(x, top - self.marker_drop, 2.6, stroke=1, fill=1)
+        canv.restoreState()
+
+
+def timeline_table(
+    events: Sequence[Event], date_style: ParagraphStyle, text_style: ParagraphStyle, width: float
+) -> TimelineTable:
+    """Dates on the left of an axis, a marker per event, the events on the right, `width` points wide."""
+    # Measured as written, where the booklet measures the printed text: the same for any date Noto Sans can draw.
+    date_width = date_column_width((e.date for e in events), date_style.fontSize, width, padding=8, max_share=0.32)
+    rows = [list(pair) for pair in event_paragraphs(events, date_style, text_style)]
+    table = TimelineTable(rows, colWidths=[date_width, width - date_width], splitInRow=1)
+    table.marker_drop = 1 + text_style.leading * 0.62  # the top padding, then the middle of the first line
+    table.setStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab sets it for every cell: not Helvetica
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBEFORE", (1, 0), (1, -1), 1.2, ACCENT),
+            ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ("RIGHTPADDING", (0, 0), (0, -1), 6),
+            ("LEFTPADDING", (1, 0), (1, -1), 7),
+            ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
+    return table

@@ -14,15 +14,19 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from ..inline import plain
-from ..model import BulletList, CardList, Cloze, ClozeCard, ComparisonTable, Notes, Paragraph, Section
-from .base import Exporter, Option, atomic_path
-from .pdf.markup import PdfInline, escape_text, para_text
-from .pdf.options import PAPER_OPTION
-from .prints import SECTIONS_OPTION, choose_sections, hex_color, warn_missing_glyphs
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import BalancedColumns, HRFlowable, PageBreak, Spacer, Table
+from reportlab.platypus import Paragraph as P
+
+from ...inline import plain
+from ...model import BulletList, CardList, Cloze, ClozeCard, ComparisonTable, Notes, Paragraph, Section
+from . import fonts
+from .document import NotesDocTemplate
+from .markup import PdfInline, escape_text, para_text
+from .styles import ACCENT, MUTED, RULE, grid_table_style, heading_rows, hex_color, make_styles
 
 BODY_SIZE = 11.0
 SMALL_SIZE = 7.5  # numbers and hints of the blanks
@@ -30,34 +34,8 @@ MIN_BLANK = 48.0  # points: room for a short answer written by hand
 HANDWRITING = 1.45  # handwriting is wider than print
 
 
-class WorksheetExporter(Exporter):
-    name = "worksheet"
-    description = "Fill-in-the-blanks worksheet (PDF): numbered blanks for the key facts, answers key at the end"
-    suffix = ".worksheet.pdf"
-    cost = 4.0
-    options = (
-        PAPER_OPTION,
-        SECTIONS_OPTION,
-        Option("shuffle", bool, False, "shuffle the bullets of each list (the same order for the same seed)"),
-        Option("seed", int, 1, "the seed of the shuffle: another seed, another version of the worksheet"),
-    )
-
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
-        sections = choose_sections(notes, self.name, settings["sections"])
-        warn_missing_glyphs(self, notes)
-        target = self.output_path(notes, out_dir)
-        with atomic_path(target) as tmp:
-            build_worksheet(notes, sections, tmp, settings)
-        return target
-
-
 def blank_markup(number: int, cloze: Cloze, size: float = BODY_SIZE) -> str:
     """Paragraph markup of blank `number`: its number, a line of underscores as wide as the answer, the hint."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from .pdf import fonts
-    from .pdf.styles import ACCENT, MUTED
-
     width = max(MIN_BLANK, stringWidth(cloze.answer, fonts.BOLD, size) * HANDWRITING + size)
     line = "_" * math.ceil(width / stringWidth("_", fonts.REGULAR, size))
     label = f'<font size="{SMALL_SIZE}" color="{hex_color(ACCENT)}"><b>({number})</b></font>'
@@ -79,13 +57,6 @@ class Blanks(PdfInline):
 
 
 def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: Mapping[str, Any]) -> None:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import BalancedColumns, HRFlowable, PageBreak, Spacer
-    from reportlab.platypus import Paragraph as P
-
-    from .pdf.common import NotesDocTemplate
-    from .pdf.styles import ACCENT, RULE, make_styles
-
     line = " · ".join(t for t in ("Worksheet", notes.meta.subtitle, notes.meta.course) if t)
     if settings["shuffle"]:
         line += f" · version {settings['seed']}"
@@ -158,11 +129,6 @@ def _cloze_cards(block: CardList) -> list[ClozeCard]:
 
 def _table(block: ComparisonTable, blanks: Blanks, styles: Any, cell: Any, width: float) -> list[Any]:
     """A comparison table with blanks in its points: one row per point, headings repeated on each page."""
-    from reportlab.platypus import Paragraph as P
-    from reportlab.platypus import Table
-
-    from .pdf.styles import grid_table_style, heading_rows
-
     columns = block.columns
     rows: list[list[Any]] = [[P(para_text(c.heading), styles.cell_head) for c in columns]]
     for i in range(max((len(c.points) for c in columns), default=0)):

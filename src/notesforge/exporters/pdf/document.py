@@ -1,4 +1,4 @@
-"""Deterministic document setup shared by every notesforge PDF.
+"""The document every notesforge PDF is: deterministic setup, footer, late page references.
 
 `NotesDocTemplate` is a reportlab `BaseDocTemplate` that
 
@@ -7,7 +7,7 @@
   (never the clock), so the same source gives the same bytes;
 - fills the document information from `notes.meta` (title, author, subject,
   keywords, language) and shows the title in the viewer's title bar;
-- takes its page size from the `paper` setting ("a4" or "letter", see `options.PAPER_OPTION`)
+- takes its page size from the `paper` setting ("a4" or "letter", see `PAPER_OPTION`)
   with margins that school printers can print;
 - draws a footer with the title and the page number (`draw_footer`);
 - resolves forward page references in one layout pass: a `PageRef` flowable draws
@@ -15,26 +15,25 @@
   once `record_page(key)` has told on which page `key` landed. A contents list
   therefore costs no second layout pass (no `multiBuild`).
 
-Import this module only inside `export()`: it imports reportlab.
+`doc_with_templates` gives one with page templates of one's own (cards on a grid,
+columns under a title band), portrait or landscape.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import landscape as turned
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from ...inline import plain
-from ...model import (
-    Location,
-    Notes,
-)
-from ...alltext import all_text
+from ...model import Notes
 from . import fonts
 
 PAGE_SIZES = {"a4": A4, "letter": LETTER}
@@ -67,28 +66,11 @@ def pdf_date(epoch: int) -> str:
     return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))
 
 
-def keywords(notes: Notes, extra: Iterable[str] = ()) -> list[str]:
-    """Document keywords: the course, the top-level section titles, then `extra`."""
+def keywords(notes: Notes) -> list[str]:
+    """Document keywords: the course, then the top-level section titles."""
     words = [notes.meta.course] if notes.meta.course else []
     words += [plain(section.title) for section in notes.sections]
-    words += list(extra)
     return [w for w in dict.fromkeys(words) if w]
-
-
-def missing_glyphs(notes: Notes) -> list[tuple[Location, list[str]]]:
-    """Where the notes hold characters no embedded font can draw (printed as U+FFFD), and which."""
-    found = []
-    for loc, text in all_text(notes):
-        missing = fonts.missing_glyphs([text])
-        if missing:
-            found.append((loc, missing))
-    return found
-
-
-def glyph_warning(missing: list[str]) -> str:
-    """The user-facing message for characters `missing_glyphs` found."""
-    shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing)
-    return f"the PDF font (Noto Sans) has no glyph for {shown}: printed as \ufffd"
 
 
 class PageRef(Flowable):
@@ -123,7 +105,6 @@ class NotesDocTemplate(BaseDocTemplate):
     """A reproducible, font-embedding document with footer and late page references.
 
     Page templates: "first" (no footer, for a title page) and "body" (footer).
-    Subclasses may override `draw_first_page` / `draw_footer`.
     """
 
     def __init__(
@@ -133,9 +114,7 @@ class NotesDocTemplate(BaseDocTemplate):
         *,
         paper: str = "a4",
         subject: str | None = None,
-        extra_keywords: Iterable[str] = (),
         margins: Margins = MARGINS,
-        **kwargs: Any,
     ) -> None:
         fonts.register()
         meta = notes.meta
@@ -152,14 +131,13 @@ class NotesDocTemplate(BaseDocTemplate):
             title=meta.title,
             author=meta.author or "",
             subject=subject or default_subject,
-            keywords=keywords(notes, extra_keywords),
+            keywords=keywords(notes),
             creator="notesforge",
             lang=meta.language,
             invariant=1,
             displayDocTitle=1,
             initialFontName=fonts.REGULAR,
             initialFontSize=10,
-            **kwargs,
         )
         frame = Frame(
             self.leftMargin,
@@ -174,7 +152,7 @@ class NotesDocTemplate(BaseDocTemplate):
         )
         self.addPageTemplates(
             [
-                PageTemplate("first", [frame], onPage=self.draw_first_page, autoNextPageTemplate="body"),
+                PageTemplate("first", [frame], autoNextPageTemplate="body"),
                 PageTemplate("body", [frame], onPage=self.draw_footer),
             ]
         )
@@ -195,10 +173,6 @@ class NotesDocTemplate(BaseDocTemplate):
         """Note that `key` is on the current page (first call wins)."""
         self.page_of.setdefault(key, self.canv.getPageNumber())
 
-    def page_label(self, page: int) -> str:
-        """How page numbers print (override for roman numerals and the like)."""
-        return str(page)
-
     def page_ref_form(self, key: str, font: str, size: float, color: tuple) -> str:
         """The form XObject name that will show the page of `key` (right-aligned at x=0)."""
         spec = (key, font, size, color)
@@ -214,7 +188,7 @@ class NotesDocTemplate(BaseDocTemplate):
         for name, (key, font, size, color) in self._ref_forms.items():
             if key not in self.page_of:
                 raise ValueError(f"page reference {key!r} was never placed (record_page)")
-            text = self.page_label(self.page_of[key])
+            text = str(self.page_of[key])
             canv.beginForm(name, lowerx=-size * 6, lowery=0, upperx=0, uppery=size * 1.2)
             canv.setFillColorRGB(*color)
             canv.setFont(font, size)
@@ -230,16 +204,13 @@ class NotesDocTemplate(BaseDocTemplate):
 
     # --- page decoration ------------------------------------------------------
 
-    def draw_first_page(self, canv: Any, doc: Any) -> None:
-        """The first page has no footer."""
-
     def draw_footer(self, canv: Any, doc: Any) -> None:
         """A hairline, the title and the page number (on the outer edge for duplex printing)."""
         width, _ = self.pagesize
         left, right = self.leftMargin, width - self.rightMargin
         y = self.margins.footer
         page = canv.getPageNumber()
-        label = self.page_label(page)
+        label = str(page)
         canv.saveState()
         canv.setStrokeColorRGB(0.75, 0.75, 0.78)
         canv.setLineWidth(0.4)
@@ -261,10 +232,28 @@ class NotesDocTemplate(BaseDocTemplate):
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
     """`text` cut with an ellipsis so that it fits `width` points (for canvas strings)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     if stringWidth(text, font, size) <= width:
         return text
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def doc_with_templates(
+    out: Any,
+    notes: Notes,
+    *,
+    paper: str,
+    subject: str,
+    templates: Callable[[Any], list],
+    landscape: bool = False,
+    margins: Margins = MARGINS,
+) -> NotesDocTemplate:
+    """A `NotesDocTemplate` whose page templates are `templates(doc)` (called once the page size is set)."""
+    doc = NotesDocTemplate(out, notes, paper=paper, subject=subject, margins=margins)
+    if landscape:
+        doc.pagesize = turned(doc.pagesize)
+        doc._calc()  # width and height of the body from the new page size
+    doc.pageTemplates = []
+    doc.addPageTemplates(templates(doc))
+    return doc

@@ -16,22 +16,25 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from ..cards import CardKind, generate
-from ..inline import plain
-from ..model import Image, Notes, Rich
-from .base import Exporter, Option, atomic_path
-from .media import RASTER, collect
-from .pdf.markup import para_text
-from .pdf.options import PAPER_OPTION
-from .prints import SECTIONS_OPTION, check_choices, choose_sections, hex_color, warn_missing_glyphs
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Frame, PageBreak, PageTemplate, Paragraph
 
-KINDS = tuple(kind.value for kind in CardKind)
+from ...cards import generate
+from ...inline import plain
+from ...model import Image, Location, Notes, Rich
+from ..media import RASTER
+from . import fonts
+from .document import MUTED as MUTED_RGB
+from .document import Margins, doc_with_templates, fit_text
+from .markup import escape_text, para_text
+from .styles import INK, MUTED, hex_color
+
 MM = 72 / 25.4
 SIDE_MARGIN = 12 * MM  # left and right: equal, so that the mirrored backs line up
 TOP_MARGIN = 12 * MM
@@ -79,37 +82,12 @@ def slot(index: int, columns: int, rows: int, back: bool) -> tuple[int, int, int
     return 2 * sheet + back, column, row
 
 
-class FlashcardsExporter(Exporter):
-    name = "flashcards"
-    description = "Printable flashcards (PDF): a grid of cards per page, backs behind fronts when printed duplex"
-    suffix = ".flashcards.pdf"
-    cost = 4.0
-    options = (
-        PAPER_OPTION,
-        Option("columns", int, 2, "cards across a page", choices=(1, 2, 3, 4)),
-        Option("rows", int, 4, "cards down a page", choices=tuple(range(1, 9))),
-        Option("kinds", list, list(KINDS), "which cards: " + ", ".join(KINDS)),
-        SECTIONS_OPTION,
-    )
-
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
-        check_choices(notes, self.name, "kinds", settings["kinds"], KINDS, "card kind")
-        sections = {s.id for s in choose_sections(notes, self.name, settings["sections"])}
-        faces = list(faces_of(notes, set(settings["kinds"]), sections))
-        warn_missing_glyphs(self, notes)
-        faces = self.drawable(faces)
-        pictures = {path: media.data for path, media in collect(face.image for face in faces).items()}
-        target = self.output_path(notes, out_dir)
-        with atomic_path(target) as tmp:
-            build_flashcards(notes, faces, str(tmp), settings, pictures)
-        return target
-
-    def drawable(self, faces: list[Face]) -> list[Face]:
-        """`faces` without the images a PDF cannot draw (SVG, WebP), each warned of once."""
-        left_out = {face.image.loc: face.image for face in faces if face.image and face.image.suffix not in RASTER}
-        for image in left_out.values():
-            self.warn(image.loc, f"flashcards show PNG, JPEG and GIF images only: '{image.name}' is left out")
-        return [dataclasses.replace(face, image=None) if face.image in left_out.values() else face for face in faces]
+def drawable(faces: list[Face], warn: Callable[[Location, str], None]) -> list[Face]:
+    """`faces` without the images a PDF cannot draw (SVG, WebP), each warned of once."""
+    left_out = {face.image.loc: face.image for face in faces if face.image and face.image.suffix not in RASTER}
+    for image in left_out.values():
+        warn(image.loc, f"flashcards show PNG, JPEG and GIF images only: '{image.name}' is left out")
+    return [dataclasses.replace(face, image=None) if face.image in left_out.values() else face for face in faces]
 
 
 def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face]:
@@ -127,11 +105,6 @@ def build_flashcards(
     notes: Notes, faces: list[Face], out: str, settings: Mapping[str, Any], pictures: Mapping[str, bytes] | None = None
 ) -> None:
     """Write the sheets; `pictures` holds the bytes of the faces' images by source path."""
-    from reportlab.platypus import Frame, PageBreak, PageTemplate
-
-    from .pdf.common import Margins
-    from .prints import print_doc
-
     columns, rows = settings["columns"], settings["rows"]
     per_sheet = columns * rows
     sheets = [faces[i : i + per_sheet] for i in range(0, len(faces), per_sheet)] or [[]]
@@ -142,20 +115,16 @@ def build_flashcards(
         return [PageTemplate("sheet", [frame], onPage=lambda canv, d: _label(canv, d, len(sheets)))]
 
     subject = f"Flashcards: {len(faces)} cards"
-    doc = print_doc(out, notes, paper=settings["paper"], subject=subject, templates=templates, margins=margins)
+    doc = doc_with_templates(out, notes, paper=settings["paper"], subject=subject, templates=templates, margins=margins)
     boxes = card_boxes(doc.pagesize, columns, rows)
-    sheet_of = _sheet_class()
     story: list[Any] = []
     for sheet in sheets:
-        story += [sheet_of(sheet, boxes, False), PageBreak(), sheet_of(sheet, boxes, True, pictures), PageBreak()]
+        story += [Sheet(sheet, boxes, False), PageBreak(), Sheet(sheet, boxes, True, pictures), PageBreak()]
     doc.build(story[:-1])
 
 
 def _label(canv: Any, doc: Any, sheets: int) -> None:
     """The notes' title and which side of which sheet this page is, in the bottom margin."""
-    from .pdf import fonts
-    from .pdf.common import MUTED, fit_text
-
     page = canv.getPageNumber()
     side = "fronts" if page % 2 else "backs"
     text = f"Sheet {(page + 1) // 2} of {sheets}, {side}"
@@ -164,41 +133,35 @@ def _label(canv: Any, doc: Any, sheets: int) -> None:
     room = doc.width - canv.stringWidth(text, fonts.REGULAR, 7) - 6 * MM
     title = fit_text(fonts.printable(doc.notes.meta.title), fonts.REGULAR, 7, room)
     canv.saveState()
-    canv.setFillColorRGB(*MUTED)
+    canv.setFillColorRGB(*MUTED_RGB)
     canv.setFont(fonts.REGULAR, 7)
     canv.drawCentredString(doc.pagesize[0] / 2, doc.margins.footer, f"{title} · {text}")
     canv.restoreState()
 
 
-@cache
-def _sheet_class() -> type:
-    from reportlab.platypus import Flowable
+class Sheet(Flowable):
+    """One page of card faces, filling the frame, drawn in page coordinates."""
 
-    class Sheet(Flowable):
-        """One page of card faces, filling the frame, drawn in page coordinates."""
+    def __init__(
+        self, faces: list[Face], boxes: list[list[Box]], back: bool, pictures: Mapping[str, bytes] | None = None
+    ) -> None:
+        super().__init__()
+        self.faces, self.boxes, self.back, self.pictures = faces, boxes, back, pictures or {}
 
-        def __init__(
-            self, faces: list[Face], boxes: list[list[Box]], back: bool, pictures: Mapping[str, bytes] | None = None
-        ) -> None:
-            super().__init__()
-            self.faces, self.boxes, self.back, self.pictures = faces, boxes, back, pictures or {}
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, avail_height
 
-        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-            return avail_width, avail_height
-
-        def draw(self) -> None:
-            canv = self.canv
-            canv.saveState()
-            canv.translate(-SIDE_MARGIN, -BOTTOM_MARGIN)  # the frame's origin -> the page's
-            if not self.back:
-                _cut_marks(canv, self.boxes)
-            for index, face in enumerate(self.faces):
-                _, column, row = slot(index, len(self.boxes[0]), len(self.boxes), self.back)
-                picture = self.pictures.get(face.image.path) if self.back and face.image else None
-                _draw_face(canv, face, self.boxes[row][column], self.back, picture)
-            canv.restoreState()
-
-    return Sheet
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.translate(-SIDE_MARGIN, -BOTTOM_MARGIN)  # the frame's origin -> the page's
+        if not self.back:
+            _cut_marks(canv, self.boxes)
+        for index, face in enumerate(self.faces):
+            _, column, row = slot(index, len(self.boxes[0]), len(self.boxes), self.back)
+            picture = self.pictures.get(face.image.path) if self.back and face.image else None
+            _draw_face(canv, face, self.boxes[row][column], self.back, picture)
+        canv.restoreState()
 
 
 def _cut_marks(canv: Any, boxes: list[list[Box]]) -> None:
@@ -227,13 +190,6 @@ def _cut_marks(canv: Any, boxes: list[list[Box]]) -> None:
 
 
 def _draw_face(canv: Any, face: Face, box: Box, back: bool, picture: bytes | None = None) -> None:
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT
-    from reportlab.lib.styles import ParagraphStyle
-
-    from .pdf import fonts
-    from .pdf.markup import escape_text
-    from .pdf.styles import INK, MUTED
-
     x0, y0, x1, y1 = box
     inner_w = x1 - x0 - 2 * PADDING
     # The header: section name (left, on two lines at most) and card number (right), in small print.
@@ -267,8 +223,6 @@ def _draw_face(canv: Any, face: Face, box: Box, back: bool, picture: bytes | Non
 
 def _draw_picture(canv: Any, data: bytes, box: Box) -> None:
     """The image centred in `box`, scaled down to fit (never up)."""
-    from reportlab.lib.utils import ImageReader
-
     reader = ImageReader(io.BytesIO(data))
     natural_w, natural_h = reader.getSize()
     x0, y0, x1, y1 = box
@@ -285,8 +239,6 @@ def _fit_and_draw(
     With `size` given the text sits at the top of the box; without, it is set from 15 points
     down and centred in the box. Below the smallest size it is scaled down: never outside the box.
     """
-    from .prints import fitted_paragraph
-
     sizes = [s for s in TEXT_SIZES if size is None or s <= size]
     para, used = fitted_paragraph(markup, style, width, height, sizes)
     widest = max(para.getActualLineWidths0(), default=0.0)
@@ -300,3 +252,18 @@ def _fit_and_draw(
     para.drawOn(canv, 0, -used)
     canv.restoreState()
     return used * scale
+
+
+def fitted_paragraph(markup: str, style: Any, width: float, height: float, sizes: Iterable[float]) -> tuple[Any, float]:
+    """The Paragraph at the first of `sizes` whose lines fit `width` x `height`, and its height.
+
+    If none fits, the last (smallest) size is returned; the caller scales it down.
+    """
+    para, used = None, 0.0
+    for size in sizes:
+        para = Paragraph(markup, style.clone(f"{style.name}-{size}", fontSize=size, leading=size * 1.22))
+        _, used = para.wrap(width, height)
+        if used <= height and max(para.getActualLineWidths0(), default=0) <= width + 0.01:
+            break
+    assert para is not None, "no sizes given"
+    return para, used

@@ -11,42 +11,33 @@ long for two pages at 7 points keep every item, take more pages and get a warnin
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from ..inline import plain
-from ..model import ComparisonTable, Event, Glossary, Location, Notes, Term, Timeline
-from .base import Exporter, atomic_path
-from .pdf.markup import escape_text, para_text
-from .pdf.options import PAPER_OPTION
-from .prints import hex_color, warn_missing_glyphs
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.platypus import Frame, FrameBreak, PageTemplate, Paragraph, Table
+
+from ...inline import plain
+from ...model import ComparisonTable, Event, Glossary, Notes, Term, Timeline
+from . import fonts
+from .document import Margins, doc_with_templates
+from .markup import escape_text, para_text
+from .styles import (
+    ACCENT,
+    MAX_REPEATED_HEADING,
+    MUTED,
+    grid_table_style,
+    heading_rows,
+    hex_color,
+    make_styles,
+)
+from .timeline import timeline_table
 
 SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0)  # 7 points is the floor: nothing smaller is printed
 MM = 72 / 25.4
 MARGIN = 10 * MM
 GUTTER = 5 * MM  # between the columns
 COLUMNS = 3
-
-
-class OrganiserExporter(Exporter):
-    name = "organiser"
-    description = "Knowledge organiser (PDF): dates, terms, tables and big questions on one landscape page"
-    suffix = ".organiser.pdf"
-    cost = 4.0
-    options = (PAPER_OPTION,)
-
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
-        warn_missing_glyphs(self, notes)
-        pages, data = build_organiser(notes, settings["paper"])
-        if pages > 2:
-            where = notes.meta.loc or Location(notes.source.path, 0, 0)
-            self.warn(where, f"the knowledge organiser takes {pages} pages even at {SIZES[-1]:g} pt: shorten the notes")
-        target = self.output_path(notes, out_dir)
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(data)
-        return target
 
 
 def big_questions(notes: Notes) -> list[str]:
@@ -87,11 +78,6 @@ def build_organiser(notes: Notes, paper: str) -> tuple[int, bytes]:
 
 
 def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
-    from reportlab.platypus import Frame, FrameBreak, PageTemplate
-
-    from .pdf.common import Margins
-    from .prints import print_doc
-
     out = io.BytesIO()
     header = _header(notes, size)
     margins = Margins(left=MARGIN, right=MARGIN, top=MARGIN, bottom=MARGIN + 3 * MM, footer=MARGIN - 2 * MM)
@@ -119,7 +105,7 @@ def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
             PageTemplate("more", columns(height), onPage=doc.draw_footer),
         ]
 
-    doc = print_doc(
+    doc = doc_with_templates(
         out,
         notes,
         paper=paper,
@@ -135,11 +121,6 @@ def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
 
 
 def _styles(size: float) -> dict[str, Any]:
-    from reportlab.lib.enums import TA_RIGHT
-
-    from .pdf import fonts
-    from .pdf.styles import ACCENT, make_styles
-
     base = make_styles(size).body.clone("org-body", fontSize=size, leading=size * 1.22, spaceAfter=0)
     return {
         "body": base,
@@ -161,12 +142,6 @@ def _styles(size: float) -> dict[str, Any]:
 
 def _header(notes: Notes, size: float, width: float | None = None) -> Any:
     """The title band: title on the left; what it is, subtitle and course on the right."""
-    from reportlab.lib.enums import TA_RIGHT
-    from reportlab.platypus import Paragraph, Table
-
-    from .pdf import fonts
-    from .pdf.styles import ACCENT, MUTED
-
     meta = notes.meta
     body = _styles(size)["body"]
     title = body.clone("org-title", fontName=fonts.BOLD, fontSize=size * 1.9, leading=size * 2.2, textColor=ACCENT)
@@ -193,12 +168,6 @@ def _header(notes: Notes, size: float, width: float | None = None) -> Any:
 
 def _band(text: str, size: float, width: float) -> Any:
     """A coloured heading bar the width of a column, kept with what follows."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table
-
-    from .pdf import fonts
-    from .pdf.styles import ACCENT, MAX_REPEATED_HEADING
-
     style = _styles(size)["band"].clone("org-band-white", textColor=colors.white)
     band = Table(
         [[Paragraph(escape_text(text), style)]],
@@ -222,10 +191,6 @@ def _band(text: str, size: float, width: float) -> Any:
 
 
 def _body(notes: Notes, size: float, width: float) -> list[Any]:
-    from reportlab.platypus import Paragraph, Table
-
-    from .pdf.styles import ACCENT, grid_table_style, heading_rows
-
     st = _styles(size)
     story: list[Any] = []
     questions = big_questions(notes)
@@ -237,7 +202,7 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
     dates = key_dates(notes)
     if dates:
         story.append(_band("Key dates", size, width))
-        story.append(_timeline(dates, st, width))
+        story.append(timeline_table(dates, st["date"], st["body"], width))
     terms = key_terms(notes)
     if terms:
         story.append(_band("Key terms", size, width))
@@ -268,59 +233,3 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
     if not story:
         story.append(Paragraph("These notes have no key dates, key terms, comparison tables or questions.", st["body"]))
     return story
-
-
-def _timeline(events: list[Event], st: dict[str, Any], width: float) -> Any:
-    """Dates on the left of an axis, a marker per event, the events on the right."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import Paragraph
-
-    from .pdf import fonts
-    from .pdf.styles import ACCENT
-
-    date = st["date"]
-    widest = max(stringWidth(e.date, fonts.BOLD, date.fontSize) for e in events)
-    date_width = min(widest + 8, width * 0.32)
-    rows = [[Paragraph(escape_text(e.date), date), Paragraph(para_text(e.text), st["body"])] for e in events]
-    table = _timeline_class()(rows, colWidths=[date_width, width - date_width], splitInRow=1)
-    table.marker_drop = 1 + st["body"].leading * 0.62  # the top padding, then the middle of the first line
-    table.setStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # reportlab sets it for every cell: not Helvetica
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBEFORE", (1, 0), (1, -1), 1.2, ACCENT),
-            ("LEFTPADDING", (0, 0), (0, -1), 0),
-            ("RIGHTPADDING", (0, 0), (0, -1), 6),
-            ("LEFTPADDING", (1, 0), (1, -1), 7),
-            ("RIGHTPADDING", (1, 0), (1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 1),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]
-    )
-    return table
-
-
-@cache
-def _timeline_class() -> type:
-    from reportlab.platypus import Table
-
-    from .pdf.styles import ACCENT, ACCENT_LIGHT
-
-    class TimelineTable(Table):
-        """A two-column table whose rule between the columns is the axis, with a marker per row."""
-
-        marker_drop = 6.0  # from the top of a row to the middle of its first line
-
-        def draw(self) -> None:
-            super().draw()
-            canv = self.canv
-            x = self._colpositions[1]
-            canv.saveState()
-            canv.setStrokeColor(ACCENT)
-            canv.setFillColor(ACCENT_LIGHT)
-            canv.setLineWidth(1)
-            for top in self._rowpositions[:-1]:
-                canv.circle(x, top - self.marker_drop, 2.6, stroke=1, fill=1)
-            canv.restoreState()
-
-    return TimelineTable
