@@ -130,18 +130,24 @@ def test_python_dash_m_and_lazy_imports() -> None:
 
 PLUGINS = {
     "nf_wordcount": """
-from notesforge.exporters.base import Exporter, Option, write_bytes_atomically
+from dataclasses import dataclass
+
+from notesforge.exporters.base import Config, Exporter, setting
 from notesforge.inline import plain
+
+@dataclass(frozen=True, slots=True)
+class WordCountConfig(Config):
+    label: str = setting("words", "What to call them")
 
 class WordCount(Exporter):
     name = "wordcount"
     description = "Counts the words of each section title"
     suffix = ".words.txt"
-    options = (Option("label", str, "words", "What to call them"),)
+    config_class = WordCountConfig
 
-    def export(self, notes, out_dir, settings):
-        lines = [f"{s.id}: {len(plain(s.title).split())} {settings['label']}" for s in notes.walk()]
-        return write_bytes_atomically(self.output_path(notes, out_dir), "\\n".join(lines).encode())
+    def export(self, notes, path, config):
+        lines = [f"{s.id}: {len(plain(s.title).split())} {config.label}" for s in notes.walk()]
+        path.write_text("\\n".join(lines))
 """,
     "nf_broken": """
 from notesforge.exporters.base import Exporter
@@ -151,7 +157,7 @@ class Broken(Exporter):
     description = "Always fails, as on a full disk"
     suffix = ".broken"
 
-    def export(self, notes, out_dir, settings):
+    def export(self, notes, path, config):
         raise OSError(28, "No space left on device")
 """,
 }
@@ -251,7 +257,7 @@ def test_the_settings_table_in_the_docs_is_current() -> None:
     code, out, _ = run("formats", "--settings")
     assert code == 0 and shown == out
     for name in registry.names():
-        for option in registry.get(name).options:
+        for option in registry.get(name).config_class.options():
             assert f"| {name} | `{option.name}` |" in shown
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from notesforge.cards import generate
-from notesforge.exporters.markdown import MarkdownExporter, escape, span, to_markdown
+from notesforge.exporters.markdown import MarkdownConfig, MarkdownExporter, escape, span, to_markdown
 from notesforge.inline import clozes, plain
 from notesforge.model import (
     Bullet,
@@ -101,7 +101,8 @@ def test_seed_file_name_and_bytes(seed_notes: Notes, build_format, tmp_path: Pat
     text = data.decode("utf-8")
     assert "’" in text  # UTF-8, not escaped to entities
     # Same source, same bytes.
-    again = MarkdownExporter().export(seed_notes, tmp_path / "again", MarkdownExporter.defaults())
+    again = tmp_path / "again.md"
+    MarkdownExporter().export(seed_notes, again, MarkdownConfig())
     assert again.read_bytes() == data
     assert not list(path.parent.glob(".notesforge-*"))  # written atomically, no temporary left
 

@@ -8,11 +8,11 @@ import pytest
 
 import notesforge
 from notesforge import inline
+from notesforge.alltext import all_text
 from notesforge.cards import generate
 from notesforge.diagnostics import NotesError
 from notesforge.model import BulletList, ComparisonTable, Glossary
 from notesforge.stats import stats
-from notesforge.alltext import all_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = sorted((FIXTURES / "invalid").glob("*.toml"))

@@ -13,7 +13,7 @@ import pytest
 
 import notesforge
 from notesforge import registry
-from notesforge.exporters.base import TEMP_PREFIX, TEMP_SUFFIX
+from notesforge.files import TEMP_PREFIX, TEMP_SUFFIX
 
 SEED = Path(__file__).resolve().parents[1] / "source" / "notes.toml"
 FORMATS = registry.names()
@@ -93,7 +93,7 @@ def test_building_into_a_read_only_folder_fails_cleanly(tmp_path: Path, monkeypa
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("notesforge.exporters.base.os.replace", disk_full)
+    monkeypatch.setattr("notesforge.files.os.replace", disk_full)
     outcomes = notesforge.build(notes, ["markdown"], out, jobs=1)
     assert [o.ok for o in outcomes] == [False]
     assert "No space left on device" in outcomes[0].error

@@ -13,7 +13,8 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .exporters.base import write_bytes_atomically
+from .files import write_bytes_atomically
+from .reader import MAX_SOURCE_BYTES, source_epoch
 
 CACHE_NAME = ".notesforge-cache.json"
 
@@ -80,8 +81,6 @@ def _stat(path: Path) -> list[int] | None:
 
 def source_fingerprint(path: str | os.PathLike[str]) -> tuple[str, int] | None:
     """(sha256 of the bytes, time stamp) of a source, or None if it cannot be read."""
-    from .reader import MAX_SOURCE_BYTES, source_epoch
-
     try:
         stat = os.stat(path)
         if stat.st_size > MAX_SOURCE_BYTES or not Path(path).is_file():

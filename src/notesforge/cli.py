@@ -261,10 +261,10 @@ def settings_table(names: list[str]) -> str:
 
     rows = ["| format | setting | type | default | meaning |", "| --- | --- | --- | --- | --- |"]
     for name in names:
-        for option in registry.get(name).options:
-            kind = _choices(option.choices) if option.choices else _TYPE_WORDS[option.type]
-            default = ", ".join(option.default) if isinstance(option.default, list) else json.dumps(option.default)
-            shown = f"`{default}`" if option.default not in ("", []) else "—"
+        for option in registry.get(name).config_class.options():
+            kind = _choices(option.choices) if option.choices and option.type is not list else _TYPE_WORDS[option.type]
+            default = ", ".join(option.default) if option.type is list else json.dumps(option.default)
+            shown = f"`{default}`" if option.default not in ("", ()) else "—"
             rows.append(f"| {name} | `{option.name}` | {kind} | {shown} | {option.description} |")
     return "\n".join(rows)
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from . import registry, settings
-from .diagnostics import Diagnostic, NotesError
-from .exporters.base import remove_stale_temporaries
+from . import reader, registry, settings
+from ._version import __version__
+from .cache import BuildCache, build_key, source_fingerprint
+from .cards import generate
+from .diagnostics import Diagnostic, NotesError, did_you_mean
+from .exporters.base import Config
+from .files import atomic_path, remove_stale_temporaries
 from .model import Notes
+from .settings import Overrides
 
 ALL = "all"
-
-Overrides = Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +45,6 @@ def expand(formats: Iterable[str]) -> list[str]:
     for name in formats:
         for one in known if name == ALL else [name]:
             if one not in known:
-                from .reader.document import did_you_mean
-
                 listed = ", ".join(known) or "none installed"
                 raise registry.RegistryError(
                     f"unknown format {one!r}{did_you_mean(one, known)} (formats: {listed}, all)"
@@ -70,15 +70,15 @@ def build(
     """
     names = expand(formats)
     problems = settings.unknown_formats(notes, overrides)
-    resolved: dict[str, dict[str, Any]] = {}
+    resolved: dict[str, Config] = {}
     broken: dict[str, Outcome] = {}
     for name in names:
         try:
-            values, found = settings.resolve(notes, name, overrides)
+            config, found = settings.resolve(notes, name, overrides)
         except registry.RegistryError as exc:  # a plugin that cannot load fails alone
             broken[name] = Outcome(name, None, str(exc))
             continue
-        resolved[name] = values
+        resolved[name] = config
         problems += found
     if problems:
         raise NotesError(problems)
@@ -103,9 +103,6 @@ def build_source(
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Like `build()` from a file, skipping formats whose outputs are up to date (unless `force`)."""
-    from . import __version__, reader
-    from .cache import BuildCache, build_key, source_fingerprint
-
     names = expand(formats)
     out = Path(out_dir)
     cache = BuildCache(out)
@@ -139,8 +136,6 @@ def build_source(
 
 def extra_inputs(notes: Notes) -> list[str]:
     """Files besides the source that outputs are built from (card images): a change rebuilds."""
-    from .cards import generate
-
     return sorted({card.image.path for card in generate(notes) if card.image is not None})
 
 
@@ -148,7 +143,7 @@ def _run_all(
     notes: Notes,
     names: list[str],
     out: Path,
-    resolved: dict[str, dict[str, Any]],
+    resolved: dict[str, Config],
     jobs: int | None,
     on_done: Callable[[Outcome], None] | None,
 ) -> dict[str, Outcome]:
@@ -192,9 +187,9 @@ def _run_all(
 _FORKED_NOTES: Notes | None = None
 
 
-def _run_forked(name: str, out: Path, values: dict[str, Any]) -> Outcome:
+def _run_forked(name: str, out: Path, config: Config) -> Outcome:
     assert _FORKED_NOTES is not None
-    return run_one(_FORKED_NOTES, name, out, values)
+    return run_one(_FORKED_NOTES, name, out, config)
 
 
 def _cost(name: str) -> float:
@@ -204,15 +199,17 @@ def _cost(name: str) -> float:
         return 0.0
 
 
-def run_one(notes: Notes, name: str, out: Path, values: dict[str, Any]) -> Outcome:
+def run_one(notes: Notes, name: str, out: Path, config: Config) -> Outcome:
+    """Build one format into `out`, atomically: a failure leaves the earlier output as it was."""
     start = time.perf_counter()
     exporter = None
     try:
         exporter = registry.get(name)()
-        path = exporter.export(notes, out, values)
+        target = out / exporter.output_name(notes)
+        with atomic_path(target) as tmp:
+            exporter.export(notes, tmp, config)
     except NotesError as exc:
         return Outcome(name, None, exc.render(), source_problem=True)
     except Exception as exc:  # one broken exporter must not stop the others
         return Outcome(name, None, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-    warnings = tuple(getattr(exporter, "warnings", ()))
-    return Outcome(name, Path(path), seconds=time.perf_counter() - start, warnings=warnings)
+    return Outcome(name, target, seconds=time.perf_counter() - start, warnings=tuple(exporter.warnings))

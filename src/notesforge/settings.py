@@ -1,4 +1,7 @@
-"""Per-format settings: exporter defaults, then `[export.FORMAT]`, then `--set`."""
+"""Per-format settings: the exporter's `Config` defaults, then `[export.FORMAT]`, then `--set`.
+
+Every value is checked, and located where it was written, before any format builds.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import registry
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, did_you_mean
+from .exporters.base import Config
 from .model import Location, Notes
-from .reader.document import did_you_mean
+
+Overrides = Mapping[str, Mapping[str, str]]
 
 
 def parse_overrides(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -23,21 +28,21 @@ def parse_overrides(pairs: Iterable[str]) -> dict[str, dict[str, str]]:
     return out
 
 
-def resolve(
-    notes: Notes, name: str, overrides: Mapping[str, Mapping[str, str]] | None = None
-) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The settings one exporter runs with, and every problem found in them."""
-    exporter = registry.get(name)
-    options = {option.name: option for option in exporter.options}
-    values = exporter.defaults()
-    problems: list[Diagnostic] = []
+def resolve(notes: Notes, name: str, overrides: Overrides | None = None) -> tuple[Config, list[Diagnostic]]:
+    """The settings one exporter runs with, and every problem found in them, each located at the
+    `[export.FORMAT]` line or the `--set` option that gave the value."""
+    config_class = registry.get(name).config_class
+    options = {option.name: option for option in config_class.options()}
+    file_loc = Location(notes.source.path, 0, 0)
     given: list[tuple[str, Any, Location]] = [
-        (key, setting.value, setting.loc or Location(notes.source.path, 0, 0))
-        for key, setting in notes.settings.get(name, {}).items()
+        (key, setting.value, setting.loc or file_loc) for key, setting in notes.settings.get(name, {}).items()
     ]
     given += [
         (key, value, Location(f"--set {name}.{key}", 0, 0)) for key, value in (overrides or {}).get(name, {}).items()
     ]
+    values: dict[str, Any] = {}
+    where: dict[str, Location] = {}
+    problems: list[Diagnostic] = []
     for key, value, loc in given:
         option = options.get(key)
         if option is None:
@@ -49,13 +54,17 @@ def resolve(
             )
             continue
         try:
-            values[key] = option.coerce(value)
+            values[key], where[key] = option.coerce(value), loc
         except ValueError as exc:
             problems.append(Diagnostic(loc, f"setting {name}.{key} {exc}"))
-    return values, problems
+    config = config_class(**values)
+    problems += [
+        Diagnostic(where.get(key, file_loc), f"{name}.{key}: {message}") for key, message in config.problems(notes)
+    ]
+    return config, problems
 
 
-def unknown_formats(notes: Notes, overrides: Mapping[str, Mapping[str, str]] | None = None) -> list[Diagnostic]:
+def unknown_formats(notes: Notes, overrides: Overrides | None = None) -> list[Diagnostic]:
     known = registry.names()
     problems = []
     for fmt, table in notes.settings.items():
@@ -70,7 +79,7 @@ def unknown_formats(notes: Notes, overrides: Mapping[str, Mapping[str, str]] | N
     return problems
 
 
-def check_all(notes: Notes, overrides: Mapping[str, Mapping[str, str]] | None = None) -> list[Diagnostic]:
+def check_all(notes: Notes, overrides: Overrides | None = None) -> list[Diagnostic]:
     """Every settings problem in the notes and the overrides, for every installed format."""
     problems = unknown_formats(notes, overrides)
     for name in registry.names():

@@ -31,9 +31,9 @@ from ..cards import Card, duplicate_fronts, generate
 from ..diagnostics import Diagnostic, NotesError
 from ..inline import clozes, plain, render
 from ..model import Cloze, Notes, Section
-from .base import Exporter, Option, atomic_path
-from .media import Media, collect, in_order
-from .zipfix import normalise_zip
+from ._media import Media, collect, in_order
+from ._zip import normalise_zip
+from .base import Config, Exporter, setting
 
 # Every id below derives from this namespace, never from a random number or the clock.
 NAMESPACE = "notesforge/anki"
@@ -318,22 +318,23 @@ def _deck_part(title: str, fallback: str) -> str:
 # --- the exporter --------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class AnkiConfig(Config):
+    deck: str = setting("", "deck name (default: the notes title); '::' nests it under a parent deck")
+
+
 class AnkiExporter(Exporter):
     name: ClassVar[str] = "anki"
     description: ClassVar[str] = "Anki deck (.apkg): a subdeck per section, notes that update in place on re-import"
     suffix: ClassVar[str] = ".apkg"
-    options: ClassVar[tuple[Option, ...]] = (
-        Option("deck", str, "", "deck name (default: the notes title); '::' nests it under a parent deck"),
-    )
+    config_class = AnkiConfig
 
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+    def export(self, notes: Notes, path: Path, config: AnkiConfig) -> None:
         anki_notes = build_notes(notes)
-        target = self.output_path(notes, out_dir)
-        with tempfile.TemporaryDirectory(prefix="notesforge-anki-") as work, atomic_path(target) as tmp:
+        with tempfile.TemporaryDirectory(prefix="notesforge-anki-") as work:
             raw = Path(work) / "deck.apkg"
-            write_package(notes, anki_notes, deck_names(notes, settings.get("deck") or ""), raw)
-            normalise_zip(raw, tmp, first=("collection.anki2",), epoch=notes.source.epoch)
-        return target
+            write_package(notes, anki_notes, deck_names(notes, config.deck), raw)
+            normalise_zip(raw, path, first=("collection.anki2",), epoch=notes.source.epoch)
 
 
 def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple[str, ...], str], path: Path) -> None:

@@ -1,35 +1,71 @@
-"""What every exporter is: a named class that turns `Notes` into one file.
+"""What every exporter is: a named class that turns `Notes` into one file, and its typed settings.
 
-Exporter modules import their heavy libraries inside `export()`, so listing
-formats or checking a source stays fast.
+Exporter modules import their heavy libraries inside `export()`, so listing formats or checking a
+source stays fast. The build writes each output atomically around `export()`; an exporter writes
+the path it is given.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+import dataclasses
+import typing
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, did_you_mean
 from ..model import Location, Notes
 
-TEMP_PREFIX = ".notesforge-"
-TEMP_SUFFIX = ".part"
+# The type of a list setting: `kinds = ["basic", "cloze"]`, or `--set flashcards.kinds=basic,cloze`.
+Strings = tuple[str, ...]
+
+
+def setting(default: Any, description: str, *, choices: Iterable[Any] = (), noun: str = "value") -> Any:
+    """A field of a `Config`: its default, what it means (for `notesforge formats --settings`), and
+    the values it may take (for a list setting: the values its items may take, called `noun`)."""
+    return dataclasses.field(
+        default=default, metadata={"description": description, "choices": tuple(choices), "noun": noun}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """An exporter's settings: a frozen dataclass whose fields, declared with `setting()`, are the
+    keys of its `[export.FORMAT]` table. Values are checked against the field types (str, bool,
+    int, float, `Strings`) and choices before any format builds; `problems()` checks what needs the
+    notes in hand."""
+
+    @classmethod
+    def options(cls) -> tuple[Option, ...]:
+        hints = typing.get_type_hints(cls)
+        return tuple(
+            Option(f.name, _OPTION_TYPES[hints[f.name]], f.default, f.metadata["description"], **_extra(f.metadata))
+            for f in dataclasses.fields(cls)
+        )
+
+    def problems(self, notes: Notes) -> Iterator[tuple[str, str]]:
+        """(key, message) for each value that does not fit these notes (a section id they lack)."""
+        return iter(())
+
+
+def _extra(metadata: Any) -> dict[str, Any]:
+    return {"choices": metadata.get("choices", ()), "noun": metadata.get("noun", "value")}
+
+
+_OPTION_TYPES: dict[Any, type] = {str: str, bool: bool, int: int, float: float, Strings: list}
 
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One `[export.FORMAT]` setting an exporter understands."""
+    """One `[export.FORMAT]` setting, as a `Config` field declares it."""
 
     name: str
-    type: type  # str, bool, int, float or list (of strings)
+    type: type  # str, bool, int, float or list (of strings, held as a tuple)
     default: Any
     description: str
-    choices: tuple[Any, ...] = ()
+    choices: tuple[Any, ...] = ()  # of a list: of its items
+    noun: str = "value"  # what an item of a list is called in messages
 
     def coerce(self, value: Any) -> Any:
         """Check a value from TOML, or convert one given as text by `--set`; raise ValueError."""
@@ -37,13 +73,27 @@ class Option:
             value = _from_text(value, self.type)
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if self.type is list and isinstance(value, list) and all(isinstance(v, str) for v in value):
-            pass
-        elif not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
+        if self.type is list:
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"must be {_TYPE_NAMES[list]}")
+            return self._items(tuple(value))
+        if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
             raise ValueError(f"must be {_TYPE_NAMES[self.type]}")
         if self.choices and value not in self.choices:
             raise ValueError("must be one of " + ", ".join(repr(c) for c in self.choices))
         return value
+
+    def _items(self, values: Strings) -> Strings:
+        wrong = [v for v in values if self.choices and v not in self.choices]
+        if wrong:
+            raise ValueError("; ".join(unknown_choice(self.noun, v, self.choices) for v in wrong))
+        return values
+
+
+def unknown_choice(noun: str, value: str, allowed: Iterable[str]) -> str:
+    """ "unknown section id 'x'; did you mean 'y'? (known: a, b)"."""
+    allowed = list(allowed)
+    return f"unknown {noun} {value!r}{did_you_mean(value, allowed)} (known: {', '.join(allowed) or 'none'})"
 
 
 _TYPE_NAMES = {
@@ -74,14 +124,14 @@ def _from_text(text: str, kind: type) -> Any:
 class Exporter:
     """Base class of every exporter (also the plugin interface).
 
-    Subclasses set `name`, `description`, `suffix` and `options`, and implement
-    `export(notes, out_dir, settings) -> Path`, writing through `atomic_path`.
+    Subclasses set `name`, `description`, `suffix` and, if they have settings, `config_class`,
+    and implement `export(notes, path, config)`.
     """
 
-    name: ClassVar[str]
-    description: ClassVar[str]
-    suffix: ClassVar[str]  # ".apkg", ".pdf", ".worksheet.pdf", ...
-    options: ClassVar[tuple[Option, ...]] = ()
+    name: ClassVar[str]  # the format's name: `notesforge build --format NAME`, `[export.NAME]`
+    description: ClassVar[str]  # one line for `notesforge formats`
+    suffix: ClassVar[str]  # of the output file, after the notes id: ".apkg", ".worksheet.pdf", ...
+    config_class: ClassVar[type[Config]] = Config  # its settings; the base class has none
     cost: ClassVar[float] = 1.0  # rough relative build time: parallel builds start the costliest first
 
     def __init__(self) -> None:
@@ -91,53 +141,13 @@ class Exporter:
         """Report a problem that does not stop the build (shown to the user, located)."""
         self.warnings.append(Diagnostic(loc, message, "warning"))
 
-    def output_path(self, notes: Notes, out_dir: Path) -> Path:
-        return Path(out_dir) / f"{notes.meta.id}{self.suffix}"
+    def output_name(self, notes: Notes) -> str:
+        return f"{notes.meta.id}{self.suffix}"
 
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+    def export(self, notes: Notes, path: Path, config: Any) -> None:
+        """Write the output to `path`: a temporary file, renamed into place when this returns.
+
+        `config` is an instance of `config_class`, already checked. Raise `NotesError` for a
+        located problem in the notes; any other exception fails this format alone.
+        """
         raise NotImplementedError
-
-    @classmethod
-    def defaults(cls) -> dict[str, Any]:
-        return {option.name: option.default for option in cls.options}
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`, renamed over it only if the block succeeds.
-
-    A failed or killed build therefore never leaves a half-written output.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
-    with atomic_path(target) as tmp:
-        write(tmp)
-    return Path(target)
-
-
-def write_bytes_atomically(target: Path, data: bytes) -> Path:
-    return write_atomically(target, lambda tmp: tmp.write_bytes(data))
-
-
-def remove_stale_temporaries(out_dir: Path) -> int:
-    """Delete temporaries left by a build that was killed; return how many."""
-    removed = 0
-    if Path(out_dir).is_dir():
-        for stray in Path(out_dir).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            stray.unlink(missing_ok=True)
-            removed += 1
-    return removed

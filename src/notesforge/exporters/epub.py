@@ -38,9 +38,9 @@ from ..model import (
     Timeline,
 )
 from ..visitor import BlockVisitor
-from .base import Exporter, atomic_path
-from .media import Media, collect, in_order
-from .zipfix import normalise_zip
+from ._media import Media, collect, in_order
+from ._zip import normalise_zip
+from .base import Config, Exporter
 
 # Identifiers are uuid5 names in this namespace: the same notes id, the same book for a reader.
 UUID_NAMESPACE = uuid.UUID("6f1d3c5e-2b7a-5c1e-9d4f-0a8b7e6c5d41")
@@ -364,16 +364,12 @@ class EpubExporter(Exporter):
     description = "EPUB 3 booklet for phones and e-readers, with a self-test after each section"
     suffix = ".epub"
     cost = 0.5
-    options = ()
 
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
-        target = self.output_path(notes, out_dir)
+    def export(self, notes: Notes, path: Path, config: Config) -> None:
         raw = io.BytesIO()
         write_book(notes, raw)
         raw.seek(0)
-        with atomic_path(target) as tmp:
-            normalise_zip(raw, tmp, first=["mimetype"], stored=["mimetype"], epoch=notes.source.epoch)  # type: ignore[arg-type]
-        return target
+        normalise_zip(raw, path, first=["mimetype"], stored=["mimetype"], epoch=notes.source.epoch)  # type: ignore[arg-type]
 
 
 def write_book(notes: Notes, out: Any) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from ..inline import merge_text, render
@@ -35,7 +35,7 @@ from ..model import (
     Timeline,
 )
 from ..visitor import BlockVisitor
-from .base import Exporter, Option, atomic_path
+from .base import Config, Exporter, setting
 
 # Always escaped: emphasis, code, links, HTML and entities, headings, tables, strikethrough,
 # and the extensions of common renderers ($ math in Obsidian and pandoc).
@@ -119,26 +119,22 @@ def cell(rich: Rich | None) -> str:
     return (span(rich) if rich else "") or " "
 
 
+@dataclass(frozen=True, slots=True)
+class MarkdownConfig(Config):
+    front_matter: bool = setting(
+        False, "Start with YAML front matter (title, subtitle, author, lang, date) for pandoc and Obsidian."
+    )
+
+
 class MarkdownExporter(Exporter):
     name = "markdown"
     description = "Markdown of the notes (GFM: pipe tables), for pandoc, wikis and Obsidian"
     suffix = ".md"
+    config_class = MarkdownConfig
     cost = 0.5
-    options = (
-        Option(
-            "front_matter",
-            bool,
-            False,
-            "Start with YAML front matter (title, subtitle, author, lang, date) for pandoc and Obsidian.",
-        ),
-    )
 
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
-        target = self.output_path(notes, out_dir)
-        data = to_markdown(notes, front_matter=bool(settings.get("front_matter", False))).encode("utf-8")
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(data)
-        return target
+    def export(self, notes: Notes, path: Path, config: MarkdownConfig) -> None:
+        path.write_bytes(to_markdown(notes, front_matter=config.front_matter).encode("utf-8"))
 
 
 def to_markdown(notes: Notes, front_matter: bool = False) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import posixpath
 import re
 from typing import Any
 
 from .. import inline
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, did_you_mean
 from ..model import (
     IMAGE_TYPES,
     BasicCard,
@@ -53,11 +52,6 @@ _IMAGE_MAGIC = {
     ".gif": ("GIF", lambda head: head[:6] in (b"GIF87a", b"GIF89a")),
     ".webp": ("WebP", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
 }
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def describe(path: Path) -> str:

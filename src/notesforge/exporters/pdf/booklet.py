@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,9 @@ from ...cards import CardKind, generate
 from ...inline import plain
 from ...model import BulletList, ComparisonTable, Glossary, Image, Location, Notes, Rich, Section, Timeline
 from ...model import Paragraph as NoteParagraph
-from ..media import RASTER, Media, collect
+from .._media import RASTER, Media, collect
 from . import fonts
+from .config import BookletConfig
 from .document import NotesDocTemplate, PageRef
 from .markup import escape_text, para_text
 from .styles import ACCENT, ACCENT_LIGHT, MUTED, RULE, ZEBRA, Styles, grid_table_style, heading_rows, make_styles
@@ -142,16 +143,16 @@ Warn = Callable[[Location, str], None]
 MAX_IMAGE_HEIGHT = 40 * mm  # a card's image on the answers page
 
 
-def build_booklet(notes: Notes, path: Path, settings: Mapping[str, Any], warn: Warn | None = None) -> None:
-    """Write the booklet for `notes` to `path` (settings: paper, questions).
+def build_booklet(notes: Notes, path: Path, config: BookletConfig, warn: Warn | None = None) -> None:
+    """Write the booklet for `notes` to `path`.
 
     Characters Noto Sans cannot draw print as U+FFFD; `checks.missing_glyphs` finds them.
     `warn(loc, message)` hears of card images the PDF cannot show (SVG, WebP: named instead).
     """
     styles = make_styles()
-    doc = BookletDoc(str(path), notes, paper=settings.get("paper", "a4"))
+    doc = BookletDoc(str(path), notes, paper=config.paper)
     builder = _Builder(notes, styles, doc.width, warn)
-    doc.build(builder.story(bool(settings.get("questions", True))))
+    doc.build(builder.story(config.questions))
 
 
 class _Builder:

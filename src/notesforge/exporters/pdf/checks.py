@@ -1,8 +1,6 @@
-"""What the PDF exporters check before they build, each problem located where it is written.
+"""What the PDF exporters check and choose before they build.
 
-- `choose_sections`: a teacher picks sections by id; an unknown id is an error naming the known ids;
-- `check_choices`: a list setting (card kinds, ...) holds only known values;
-- `setting_error`: a `NotesError` located at a setting, in the notes file or on `--set`;
+- `choose_sections`: the sections a teacher picked by id (`config.py` has checked the ids);
 - `missing_glyphs` / `warn_missing_glyphs`: characters Noto Sans cannot draw (printed as U+FFFD), a warning.
 
 Light at import time (no reportlab until `fonts` registers the fonts), like the exporters that use it.
@@ -10,13 +8,10 @@ Light at import time (no reportlab until `fonts` registers the fonts), like the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from ...diagnostics import Diagnostic, NotesError
-from ...model import Location, Notes, Section
-from ...reader.document import did_you_mean
 from ...alltext import all_text
+from ...model import Location, Notes, Section
 from ..base import Exporter
 from . import fonts
 
@@ -43,43 +38,16 @@ def warn_missing_glyphs(exporter: Exporter, notes: Notes) -> None:
         exporter.warn(loc, glyph_warning(chars))
 
 
-def setting_location(notes: Notes, fmt: str, key: str, value: Any) -> Location:
-    """Where the setting `fmt.key` with this value came from: the notes file, or `--set`."""
-    setting = notes.settings.get(fmt, {}).get(key)
-    if setting is not None and setting.value == value:
-        return setting.loc or Location(notes.source.path, 0, 0)
-    return Location(f"--set {fmt}.{key}", 0, 0)
-
-
-def setting_error(notes: Notes, fmt: str, key: str, value: Any, messages: Iterable[str]) -> NotesError:
-    loc = setting_location(notes, fmt, key, value)
-    return NotesError([Diagnostic(loc, message) for message in messages])
-
-
-def choose_sections(notes: Notes, fmt: str, ids: Sequence[str]) -> list[Section]:
+def choose_sections(notes: Notes, ids: Sequence[str]) -> list[Section]:
     """Every section (document order) if `ids` is empty, else those sections and their subsections.
 
-    Raises `NotesError` naming the known ids if any id is unknown.
+    The ids are known ones: the settings were checked against the notes before the build.
     """
     if not ids:
         return list(notes.walk())
     by_id = {section.id: section for section in notes.walk()}
-    check_choices(notes, fmt, "sections", ids, list(by_id), "section id")
     chosen: dict[str, Section] = {}
     for i in ids:
         for section in by_id[i].walk():
             chosen.setdefault(section.id, section)
     return list(chosen.values())
-
-
-def check_choices(
-    notes: Notes, fmt: str, key: str, values: Sequence[str], allowed: Sequence[str], noun: str = "value"
-) -> None:
-    """Raise a located `NotesError` if the list setting `fmt.key` holds anything outside `allowed`."""
-    known = ", ".join(allowed) or "none"
-    wrong = [v for v in values if v not in allowed]
-    if wrong:
-        messages = [
-            f"{fmt}.{key}: unknown {noun} {v!r}{did_you_mean(v, list(allowed))} (known: {known})" for v in wrong
-        ]
-        raise setting_error(notes, fmt, key, list(values), messages)

@@ -7,7 +7,7 @@
   (never the clock), so the same source gives the same bytes;
 - fills the document information from `notes.meta` (title, author, subject,
   keywords, language) and shows the title in the viewer's title bar;
-- takes its page size from the `paper` setting ("a4" or "letter", see `PAPER_OPTION`)
+- takes its page size from the `paper` setting ("a4" or "letter", see `config.PAPER_SIZES`)
   with margins that school printers can print;
 - draws a footer with the title and the page number (`draw_footer`);
 - resolves forward page references in one layout pass: a `PageRef` flowable draws

@@ -28,8 +28,9 @@ from reportlab.platypus import Flowable, Frame, PageBreak, PageTemplate, Paragra
 from ...cards import generate
 from ...inline import plain
 from ...model import Image, Location, Notes, Rich
-from ..media import RASTER
+from .._media import RASTER
 from . import fonts
+from .config import FlashcardsConfig
 from .document import MUTED as MUTED_RGB
 from .document import Margins, doc_with_templates, fit_text
 from .markup import escape_text, para_text
@@ -102,10 +103,10 @@ def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face
 
 
 def build_flashcards(
-    notes: Notes, faces: list[Face], out: str, settings: Mapping[str, Any], pictures: Mapping[str, bytes] | None = None
+    notes: Notes, faces: list[Face], out: str, config: FlashcardsConfig, pictures: Mapping[str, bytes] | None = None
 ) -> None:
     """Write the sheets; `pictures` holds the bytes of the faces' images by source path."""
-    columns, rows = settings["columns"], settings["rows"]
+    columns, rows = config.columns, config.rows
     per_sheet = columns * rows
     sheets = [faces[i : i + per_sheet] for i in range(0, len(faces), per_sheet)] or [[]]
     margins = Margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=BOTTOM_MARGIN, footer=6 * MM)
@@ -115,7 +116,7 @@ def build_flashcards(
         return [PageTemplate("sheet", [frame], onPage=lambda canv, d: _label(canv, d, len(sheets)))]
 
     subject = f"Flashcards: {len(faces)} cards"
-    doc = doc_with_templates(out, notes, paper=settings["paper"], subject=subject, templates=templates, margins=margins)
+    doc = doc_with_templates(out, notes, paper=config.paper, subject=subject, templates=templates, margins=margins)
     boxes = card_boxes(doc.pagesize, columns, rows)
     story: list[Any] = []
     for sheet in sheets:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -24,6 +23,7 @@ from reportlab.platypus import Paragraph as P
 from ...inline import plain
 from ...model import BulletList, CardList, Cloze, ClozeCard, ComparisonTable, Notes, Paragraph, Section
 from . import fonts
+from .config import WorksheetConfig
 from .document import NotesDocTemplate
 from .markup import PdfInline, escape_text, para_text
 from .styles import ACCENT, MUTED, RULE, grid_table_style, heading_rows, hex_color, make_styles
@@ -56,11 +56,11 @@ class Blanks(PdfInline):
         return blank_markup(len(self.answers), cloze)
 
 
-def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: Mapping[str, Any]) -> None:
+def build_worksheet(notes: Notes, sections: list[Section], out: Any, config: WorksheetConfig) -> None:
     line = " · ".join(t for t in ("Worksheet", notes.meta.subtitle, notes.meta.course) if t)
-    if settings["shuffle"]:
-        line += f" · version {settings['seed']}"
-    doc = NotesDocTemplate(str(out), notes, paper=settings["paper"], subject=line)
+    if config.shuffle:
+        line += f" · version {config.seed}"
+    doc = NotesDocTemplate(str(out), notes, paper=config.paper, subject=line)
     styles = make_styles(BODY_SIZE)
     writing = BODY_SIZE * 2.0  # leading with room to write above each blank line
     bullet = styles.bullet.clone("ws-bullet", leading=writing, spaceAfter=2)
@@ -68,7 +68,7 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: M
     cell = styles.cell.clone("ws-cell", fontSize=BODY_SIZE * 0.95, leading=writing)
     key_entry = styles.body.clone("ws-key", leftIndent=22, bulletIndent=0, spaceAfter=2, leading=BODY_SIZE * 1.3)
     blanks = Blanks()
-    rng = random.Random(settings["seed"])
+    rng = random.Random(config.seed)
     meta = notes.meta
 
     story: list[Any] = [P(escape_text(meta.title), styles.title.clone("ws-title", fontSize=24, leading=29))]
@@ -96,7 +96,7 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, settings: M
             elif isinstance(block, BulletList | CardList):
                 # Bullets, and the cloze cards written in a cards block: every cloze mark is a blank.
                 items = list(block.items) if isinstance(block, BulletList) else _cloze_cards(block)
-                if settings["shuffle"]:
+                if config.shuffle:
                     rng.shuffle(items)
                 story += [P(para_text(item.text, blanks), bullet, bulletText="•") for item in items]
             else:
