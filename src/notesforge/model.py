@@ -107,7 +107,7 @@ class ComparisonTable:
     @property
     def rows(self) -> tuple[tuple[Point | None, ...], ...]:
         """The points side by side, row by row; `None` where a column has run out of points."""
-        depth = max(len(c.points) for c in self.columns)
+        depth = max((len(c.points) for c in self.columns), default=0)
         return tuple(tuple(c.points[i] if i < len(c.points) else None for c in self.columns) for i in range(depth))
 
 

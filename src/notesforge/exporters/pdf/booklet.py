@@ -33,8 +33,9 @@ from reportlab.platypus import Image as Picture
 
 from ...cards import CardKind, generate
 from ...inline import plain
-from ...model import BulletList, ComparisonTable, Glossary, Image, Location, Notes, Rich, Section, Timeline
+from ...model import BulletList, CardList, ComparisonTable, Glossary, Image, Location, Notes, Rich, Section, Timeline
 from ...model import Paragraph as NoteParagraph
+from ...visitor import BlockVisitor
 from .._media import RASTER, Media, collect
 from . import fonts
 from .config import BookletConfig
@@ -151,11 +152,13 @@ def build_booklet(notes: Notes, path: Path, config: BookletConfig, warn: Warn | 
     """
     styles = make_styles()
     doc = BookletDoc(str(path), notes, paper=config.paper)
-    builder = _Builder(notes, styles, doc.width, warn)
-    doc.build(builder.story(config.questions))
+    booklet = _Booklet(notes, styles, doc.width, warn)
+    doc.build(booklet.story(config.questions))
 
 
-class _Builder:
+class _Booklet(BlockVisitor[list[Flowable]]):
+    """The booklet's flowables: title, contents, each section's blocks, test yourself."""
+
     def __init__(self, notes: Notes, styles: Styles, width: float, warn: Warn | None = None) -> None:
         self.notes, self.s, self.width = notes, styles, width
         self.warn = warn or (lambda loc, message: None)
@@ -256,31 +259,33 @@ class _Builder:
         style = s.h1 if entry.level == 0 else s.h2 if entry.level == 1 else s.h3
         out: list[Flowable] = [CondPageBreak(45 * mm), Heading(entry, style)]
         for block in section.blocks:
-            if isinstance(block, NoteParagraph):
-                out.append(Paragraph(para_text(block.text), s.body))
-            elif isinstance(block, BulletList):
-                out += [Paragraph(para_text(b.text), s.bullet, bulletText="•") for b in block.items]
-                out.append(Spacer(0, s.body.spaceAfter))
-            elif isinstance(block, ComparisonTable):
-                out += self.table(block)
-            elif isinstance(block, Timeline):
-                out += [Spacer(0, 3), *timeline_flowables(block, s, self.width), Spacer(0, s.body.spaceAfter)]
-            elif isinstance(block, Glossary):
-                out += self.glossary(block)
-            # Card lists go to "Test yourself".
+            out += self.visit(block)
         for j, sub in enumerate(section.sections, 1):
             out += self.section(sub, f"{number}.{j}")
         return out
 
-    def table(self, block: ComparisonTable) -> list[Flowable]:
+    def visit_paragraph(self, block: NoteParagraph) -> list[Flowable]:
+        return [Paragraph(para_text(block.text), self.s.body)]
+
+    def visit_bullets(self, block: BulletList) -> list[Flowable]:
+        s = self.s
+        return [
+            *(Paragraph(para_text(b.text), s.bullet, bulletText="•") for b in block.items),
+            Spacer(0, s.body.spaceAfter),
+        ]
+
+    def visit_events(self, block: Timeline) -> list[Flowable]:
+        return [Spacer(0, 3), *timeline_flowables(block, self.s, self.width), Spacer(0, self.s.body.spaceAfter)]
+
+    def visit_cards(self, block: CardList) -> list[Flowable]:
+        return []  # explicit cards are asked in "Test yourself"
+
+    def visit_table(self, block: ComparisonTable) -> list[Flowable]:
         s = self.s
         columns = block.columns
         header = [Paragraph(para_text(c.heading), s.cell_head) for c in columns]
-        depth = max((len(c.points) for c in columns), default=0)
-        rows = [
-            [Paragraph(para_text(c.points[i].text), s.cell) if i < len(c.points) else "" for c in columns]
-            for i in range(depth)
-        ]
+        depth = len(block.rows)
+        rows = [[Paragraph(para_text(p.text), s.cell) if p else "" for p in row] for row in block.rows]
         widths = balanced_widths([[plain(c.heading)] + [plain(p.text) for p in c.points] for c in columns], self.width)
         repeat = heading_rows([plain(c.heading) for c in columns])
         table = Table([header, *rows], colWidths=widths, repeatRows=repeat, splitInRow=1, hAlign="LEFT")
@@ -291,7 +296,7 @@ class _Builder:
         out += [table, Spacer(0, s.body.spaceAfter * 1.5)]
         return out
 
-    def glossary(self, block: Glossary) -> list[Flowable]:
+    def visit_terms(self, block: Glossary) -> list[Flowable]:
         """Key terms in alphabetical order, as a two-column table whose heading row repeats."""
         s = self.s
         terms = sorted(block.terms, key=lambda t: plain(t.term).casefold())

@@ -21,12 +21,24 @@ from reportlab.platypus import BalancedColumns, HRFlowable, PageBreak, Spacer, T
 from reportlab.platypus import Paragraph as P
 
 from ...inline import plain
-from ...model import BulletList, CardList, Cloze, ClozeCard, ComparisonTable, Notes, Paragraph, Section
+from ...model import (
+    BulletList,
+    CardList,
+    Cloze,
+    ClozeCard,
+    ComparisonTable,
+    Glossary,
+    Notes,
+    Paragraph,
+    Section,
+    Timeline,
+)
+from ...visitor import BlockVisitor
 from . import fonts
 from .config import WorksheetConfig
 from .document import NotesDocTemplate
 from .markup import PdfInline, escape_text, para_text
-from .styles import ACCENT, MUTED, RULE, grid_table_style, heading_rows, hex_color, make_styles
+from .styles import ACCENT, MUTED, RULE, Styles, grid_table_style, heading_rows, hex_color, make_styles
 
 BODY_SIZE = 11.0
 SMALL_SIZE = 7.5  # numbers and hints of the blanks
@@ -62,13 +74,8 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, config: Wor
         line += f" · version {config.seed}"
     doc = NotesDocTemplate(str(out), notes, paper=config.paper, subject=line)
     styles = make_styles(BODY_SIZE)
-    writing = BODY_SIZE * 2.0  # leading with room to write above each blank line
-    bullet = styles.bullet.clone("ws-bullet", leading=writing, spaceAfter=2)
-    context = styles.body.clone("ws-context", fontName=styles.caption.fontName, textColor=styles.small.textColor)
-    cell = styles.cell.clone("ws-cell", fontSize=BODY_SIZE * 0.95, leading=writing)
     key_entry = styles.body.clone("ws-key", leftIndent=22, bulletIndent=0, spaceAfter=2, leading=BODY_SIZE * 1.3)
     blanks = Blanks()
-    rng = random.Random(config.seed)
     meta = notes.meta
 
     story: list[Any] = [P(escape_text(meta.title), styles.title.clone("ws-title", fontSize=24, leading=29))]
@@ -85,22 +92,13 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, config: Wor
     )
     story.append(HRFlowable(width="100%", thickness=0.8, color=ACCENT, spaceBefore=4, spaceAfter=4))
 
+    sheet = _Sheet(blanks, random.Random(config.seed) if config.shuffle else None, styles, doc.width)
+    # Blanks are numbered in document order; a heading prints if its section or a subsection prints anything.
+    printed = {id(section): [f for block in section.blocks for f in sheet.visit(block)] for section in sections}
     for section in sections:
-        blocks = _printed_blocks(section)
-        if not any(_printed_blocks(s) for s in section.walk()):
-            continue  # nothing to print here or in its subsections: no heading either
-        story.append(P(para_text(section.title), styles.h2 if section.depth == 1 else styles.h3))
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                story.append(P(para_text(block.text), context))
-            elif isinstance(block, BulletList | CardList):
-                # Bullets, and the cloze cards written in a cards block: every cloze mark is a blank.
-                items = list(block.items) if isinstance(block, BulletList) else _cloze_cards(block)
-                if config.shuffle:
-                    rng.shuffle(items)
-                story += [P(para_text(item.text, blanks), bullet, bulletText="•") for item in items]
-            else:
-                story += _table(block, blanks, styles, cell, doc.width)
+        if any(printed.get(id(s)) for s in section.walk()):
+            story.append(P(para_text(section.title), styles.h2 if section.depth == 1 else styles.h3))
+            story += printed[id(section)]
 
     story.append(PageBreak())
     story.append(P("Answers", styles.h1.clone("ws-answers", spaceBefore=0)))
@@ -115,32 +113,52 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, config: Wor
     doc.build(story)
 
 
-def _printed_blocks(section: Section) -> list[BulletList | ComparisonTable | Paragraph | CardList]:
-    return [
-        b
-        for b in section.blocks
-        if isinstance(b, BulletList | ComparisonTable | Paragraph) or (isinstance(b, CardList) and _cloze_cards(b))
-    ]
+class _Sheet(BlockVisitor[list[Any]]):
+    """A block as the worksheet prints it: bullets, table points and explicit cloze cards with their
+    cloze marks as numbered blanks, paragraphs as context; dates and terms are not asked here."""
 
+    def __init__(self, blanks: Blanks, rng: random.Random | None, styles: Styles, width: float) -> None:
+        self.blanks, self.rng, self.styles, self.width = blanks, rng, styles, width
+        writing = BODY_SIZE * 2.0  # leading with room to write above each blank line
+        self.bullet = styles.bullet.clone("ws-bullet", leading=writing, spaceAfter=2)
+        self.context = styles.body.clone(
+            "ws-context", fontName=styles.caption.fontName, textColor=styles.small.textColor
+        )
+        self.cell = styles.cell.clone("ws-cell", fontSize=BODY_SIZE * 0.95, leading=writing)
 
-def _cloze_cards(block: CardList) -> list[ClozeCard]:
-    return [card for card in block.cards if isinstance(card, ClozeCard)]
+    def visit_paragraph(self, block: Paragraph) -> list[Any]:
+        return [P(para_text(block.text), self.context)]
 
+    def visit_bullets(self, block: BulletList) -> list[Any]:
+        return self._items(list(block.items))
 
-def _table(block: ComparisonTable, blanks: Blanks, styles: Any, cell: Any, width: float) -> list[Any]:
-    """A comparison table with blanks in its points: one row per point, headings repeated on each page."""
-    columns = block.columns
-    rows: list[list[Any]] = [[P(para_text(c.heading), styles.cell_head) for c in columns]]
-    for i in range(max((len(c.points) for c in columns), default=0)):
-        rows.append([P(para_text(c.points[i].text, blanks), cell) if i < len(c.points) else "" for c in columns])
-    table = Table(
-        rows,
-        colWidths=[width / len(columns)] * len(columns),
-        repeatRows=heading_rows([plain(c.heading) for c in columns]),
-        splitInRow=1,
-        spaceBefore=4,
-        spaceAfter=8,
-    )
-    table.setStyle(grid_table_style(rows=len(rows)))
-    caption = styles.caption.clone("ws-caption", keepWithNext=1)
-    return ([P(para_text(block.caption), caption)] if block.caption else []) + [table]
+    def visit_cards(self, block: CardList) -> list[Any]:
+        return self._items([card for card in block.cards if isinstance(card, ClozeCard)])
+
+    def visit_events(self, block: Timeline) -> list[Any]:
+        return []
+
+    def visit_terms(self, block: Glossary) -> list[Any]:
+        return []
+
+    def _items(self, items: list[Any]) -> list[Any]:
+        if self.rng:  # `shuffle`: the same order for the same seed
+            self.rng.shuffle(items)
+        return [P(para_text(item.text, self.blanks), self.bullet, bulletText="•") for item in items]
+
+    def visit_table(self, block: ComparisonTable) -> list[Any]:
+        """A comparison table with blanks in its points: one row per point, headings repeated on each page."""
+        columns, styles = block.columns, self.styles
+        rows: list[list[Any]] = [[P(para_text(c.heading), styles.cell_head) for c in columns]]
+        rows += [[P(para_text(p.text, self.blanks), self.cell) if p else "" for p in row] for row in block.rows]
+        table = Table(
+            rows,
+            colWidths=[self.width / len(columns)] * len(columns),
+            repeatRows=heading_rows([plain(c.heading) for c in columns]),
+            splitInRow=1,
+            spaceBefore=4,
+            spaceAfter=8,
+        )
+        table.setStyle(grid_table_style(rows=len(rows)))
+        caption = styles.caption.clone("ws-caption", keepWithNext=1)
+        return ([P(para_text(block.caption), caption)] if block.caption else []) + [table]
