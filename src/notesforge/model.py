@@ -10,7 +10,7 @@ import datetime as _dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +226,9 @@ class Section:
             yield from sub.walk()
 
 
+B = TypeVar("B", Paragraph, BulletList, ComparisonTable, Timeline, Glossary, CardList)
+
+
 @dataclass(frozen=True, slots=True)
 class Meta:
     id: str
@@ -279,3 +282,7 @@ class Notes:
         """Every section, subsections included, in document order."""
         for section in self.sections:
             yield from section.walk()
+
+    def blocks(self, kind: type[B]) -> Iterator[B]:
+        """Every block of one type, in document order (for summaries: all the key dates, all the tables)."""
+        return (block for section in self.walk() for block in section.blocks if isinstance(block, kind))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, NotesError
 from ..model import Location, Notes, Source
-from .document import Builder
+from .document import ModelBuilder
 from .positions import Positions
 
 # Teachers' notes are kilobytes; refuse early rather than exhaust memory on a stray file.
@@ -90,7 +90,7 @@ def loads(data: bytes | str, name: str = "<string>", epoch: int = 0) -> Notes:
     except (IndexError, RecursionError):  # the scanner assumes valid TOML; never let it hide the real errors
         positions = Positions("")
     source = Source(path=name, sha256=hashlib.sha256(raw).hexdigest(), epoch=epoch)
-    builder = Builder(name, positions)
+    builder = ModelBuilder(name, positions)
     notes = builder.notes(document, source)
     if builder.errors:
         raise NotesError(builder.errors, text)

@@ -62,7 +62,9 @@ def describe(path: Path) -> str:
     return out or "the document"
 
 
-class Builder:
+class ModelBuilder:
+    """Builds the model from the parsed TOML, collecting every problem, located, as it goes."""
+
     def __init__(self, name: str, positions: Positions):
         self.name = name
         self.pos = positions

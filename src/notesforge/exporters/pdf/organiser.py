@@ -46,15 +46,15 @@ def big_questions(notes: Notes) -> list[str]:
 
 
 def key_dates(notes: Notes) -> list[Event]:
-    return [e for s in notes.walk() for b in s.blocks if isinstance(b, Timeline) for e in b.events]
+    return [e for block in notes.blocks(Timeline) for e in block.events]
 
 
 def key_terms(notes: Notes) -> list[Term]:
-    return [t for s in notes.walk() for b in s.blocks if isinstance(b, Glossary) for t in b.terms]
+    return [t for block in notes.blocks(Glossary) for t in block.terms]
 
 
 def tables(notes: Notes) -> list[ComparisonTable]:
-    return [b for s in notes.walk() for b in s.blocks if isinstance(b, ComparisonTable)]
+    return list(notes.blocks(ComparisonTable))
 
 
 def build_organiser(notes: Notes, paper: str) -> tuple[int, bytes]:
@@ -217,10 +217,7 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
         story.append(_band(plain(block.caption) if block.caption else "Comparison", size, width))
         columns = block.columns
         rows = [[Paragraph(para_text(c.heading), st["head"]) for c in columns]]
-        for i in range(max((len(c.points) for c in columns), default=0)):
-            rows.append(
-                [Paragraph(para_text(c.points[i].text), st["body"]) if i < len(c.points) else "" for c in columns]
-            )
+        rows += [[Paragraph(para_text(p.text), st["body"]) if p else "" for p in row] for row in block.rows]
         repeat = heading_rows([plain(c.heading) for c in columns])
         table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=repeat, splitInRow=1)
         style = grid_table_style(rows=len(rows))
