@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from .. import inline
+from ..cards import duplicate_fronts
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model import (
     IMAGE_TYPES,
@@ -153,8 +154,6 @@ class ModelBuilder:
                 sections.append(section)
         notes = Notes(meta=meta, sections=tuple(sections), source=source, settings=settings)
         if not self.errors:
-            from ..cards import duplicate_fronts
-
             self.errors.extend(duplicate_fronts(notes))
         return notes
 
