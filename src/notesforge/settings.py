@@ -56,7 +56,7 @@ def resolve(notes: Notes, name: str, overrides: Overrides | None = None) -> tupl
         try:
             values[key], where[key] = option.coerce(value), loc
         except ValueError as exc:
-            problems.append(Diagnostic(loc, f"setting {name}.{key} {exc}"))
+            problems.append(Diagnostic(loc, f"{name}.{key}: {exc}"))
     config = config_class(**values)
     problems += [
         Diagnostic(where.get(key, file_loc), f"{name}.{key}: {message}") for key, message in config.problems(notes)
