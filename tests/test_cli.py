@@ -256,7 +256,7 @@ def test_the_settings_table_in_the_docs_is_current() -> None:
 
 
 def test_an_edited_card_image_rebuilds_what_shows_it(tmp_path: Path) -> None:
-    from cardimages import DOT, card_notes
+    from support.cardimages import DOT, card_notes
 
     (tmp_path / "images").mkdir()
     image = tmp_path / "images" / "dot.png"

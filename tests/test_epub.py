@@ -14,9 +14,9 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
-from cardimages import DOT, card_notes
-from epubcheck import Report, java, run_epubcheck
 from lxml import etree
+from support.cardimages import DOT, card_notes
+from support.epubcheck import Report, java, run_epubcheck
 
 import notesforge
 from notesforge.cards import generate

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, note, settings
 from hypothesis import strategies as st
-from strategies import documents
+from support.strategies import documents
 
 import notesforge
 from notesforge.cards import generate

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from epubcheck import run_epubcheck
-from readback import SHOWS, check_output, model_texts, squash, visible_text
-from strategies import BLOCKS, Doc, Fragment, Markers, Slot, toml_string
+from support.epubcheck import run_epubcheck
+from support.readback import SHOWS, check_output, model_texts, squash, visible_text
+from support.strategies import BLOCKS, Doc, Fragment, Markers, Slot, toml_string
 
 import notesforge
 from notesforge import registry

@@ -20,10 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from epubcheck import run_epubcheck
 from hypothesis import HealthCheck, Phase, given, note, settings
-from readback import check_output, model_texts
-from strategies import Doc, documents
+from support.epubcheck import run_epubcheck
+from support.readback import check_output, model_texts
+from support.strategies import Doc, documents
 
 import notesforge
 from notesforge import registry
