@@ -135,9 +135,6 @@ REFUSED = [
     Refused("nested-cloze", '"x [[a [[b]] c]] y"', 6, "cloze marks cannot be nested"),
 ]
 
-# Known bugs, pinned so that a fix shows: a strict xfail fails once the format passes.
-LONG_LINES_BROKEN: dict[str, str] = {}
-
 
 # --- the catalogue as a notes document ---------------------------------------------------------
 
@@ -285,15 +282,7 @@ def test_hostile_text_builds_in_every_format_and_shows_literally(fmt: str, hosti
     check_output(fmt, HOSTILE, notes, outcomes[fmt])
 
 
-@pytest.mark.parametrize(
-    "fmt",
-    [
-        pytest.param(f, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=LONG_LINES_BROKEN[f]))
-        if f in LONG_LINES_BROKEN
-        else f
-        for f in FORMATS
-    ],
-)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_20000_character_lines_build_in_every_format(fmt: str, tmp_path: Path) -> None:
     registry.get(fmt)
     notes = load(LONG_LINES, "long-lines.toml")
