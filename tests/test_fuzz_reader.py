@@ -53,6 +53,7 @@ def check(*args: str, cwd: Path, limit_memory: bool = False) -> subprocess.Compl
 # --- the command line on every broken source ----------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", INVALID, ids=lambda p: p.stem)
 def test_check_refuses_each_broken_fixture_with_status_2_and_its_first_diagnostic(source: Path) -> None:
     expected = source.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
@@ -244,6 +245,7 @@ OPERATIONS = (
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=FUZZ_EXAMPLES,
     derandomize=True,

@@ -275,6 +275,7 @@ def test_the_catalogue_reads_back_exactly(doc: Doc) -> None:
     assert model_texts(load(doc, "catalogue.toml")) == [s.shown for s in doc.text_slots()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_hostile_text_builds_in_every_format_and_shows_literally(fmt: str, hostile_build) -> None:
     registry.get(fmt)  # a format that cannot load fails here
@@ -282,6 +283,7 @@ def test_hostile_text_builds_in_every_format_and_shows_literally(fmt: str, hosti
     check_output(fmt, HOSTILE, notes, outcomes[fmt])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_20000_character_lines_build_in_every_format(fmt: str, tmp_path: Path) -> None:
     registry.get(fmt)
@@ -290,6 +292,7 @@ def test_20000_character_lines_build_in_every_format(fmt: str, tmp_path: Path) -
     check_output(fmt, LONG_LINES, notes, outcome)
 
 
+@pytest.mark.slow
 def test_hostile_epubs_pass_epubcheck(hostile_build, tmp_path: Path) -> None:
     _, outcomes = hostile_build
     [long_book] = [o.path for o in notesforge.build(load(LONG_LINES, "long-lines.toml"), ["epub"], tmp_path)]
@@ -309,6 +312,7 @@ def _suffix(fmt: str) -> str:
 PDF_FORMATS = [f for f in FORMATS if _suffix(f).endswith(".pdf")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", PDF_FORMATS)
 def test_characters_without_glyphs_are_warned_at_their_line(fmt: str, hostile_build) -> None:
     _, outcomes = hostile_build

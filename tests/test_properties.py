@@ -31,6 +31,8 @@ from notesforge.cards import generate
 from notesforge.inline import plain
 from notesforge.model import Notes
 
+pytestmark = pytest.mark.slow  # hypothesis builds in every format, read back in Anki and EPUBCheck
+
 EPOCH = 1700000000
 NAME = "gen.toml"
 
