@@ -1,4 +1,7 @@
-"""Shared fixtures: the seed notes, hostile text, and a way to build one format."""
+"""Shared fixtures: the seed notes, hostile text, and a way to build one format.
+
+Fixtures only: the helpers and constants the test modules share live in the `support` package.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +12,15 @@ import pytest
 import notesforge
 from notesforge.model import Notes
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "source" / "notes.toml"
-DATA = Path(__file__).resolve().parent / "data"
-HOSTILE = DATA / "hostile.toml"
+# The support modules' asserts explain their failures as a test's do (registered before they load).
+pytest.register_assert_rewrite("support")
 
-# A fixed build time, so outputs do not depend on file modification times.
-EPOCH = "1700000000"
+from support.common import EPOCH, HOSTILE, SEED, build_one  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def _fixed_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
 
 
 @pytest.fixture
@@ -31,15 +31,6 @@ def seed_notes() -> Notes:
 @pytest.fixture
 def hostile_notes() -> Notes:
     return notesforge.load(HOSTILE)
-
-
-def build_one(notes: Notes, fmt: str, out_dir: Path, **settings: str) -> Path:
-    """Build one format and return the path written; fail the test if the exporter failed."""
-    overrides = {fmt: {k: str(v) for k, v in settings.items()}} if settings else None
-    [outcome] = notesforge.build(notes, [fmt], out_dir, overrides)
-    assert outcome.ok, outcome.detail or outcome.error
-    assert outcome.path is not None
-    return outcome.path
 
 
 @pytest.fixture

@@ -11,12 +11,22 @@ import subprocess
 import sys
 import zipfile
 from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from anki import collection  # the real Anki backend (test extra), not a mock
-from cardimages import DOT, FIRST_CARD_LINE, card_notes
+from support.anki import (  # the real Anki backend (test extra), not a mock
+    CLOZE_MARK,
+    cards_of,
+    expected_card_count,
+    fill_clozes,
+    import_deck,
+    open_collection,
+    our_notetypes,
+    parse_html,
+    text_of,
+)
+from support.cardimages import DOT, FIRST_CARD_LINE, card_notes
+from support.common import EPOCH, HOSTILE, SEED
 
 import notesforge
 from notesforge.cards import generate
@@ -25,83 +35,7 @@ from notesforge.exporters import anki as exporter
 from notesforge.inline import plain
 from notesforge.model import BulletList, ClozeCard, Notes, Text
 
-SEED = Path(__file__).resolve().parents[1] / "source" / "notes.toml"
-HOSTILE = Path(__file__).resolve().parent / "data" / "hostile.toml"
-EPOCH = 1700000000  # as fixed by conftest's autouse fixture
-
 ACTIVE_CLOZE = re.compile(r'<span class="cloze"[^>]*>(.*?)</span>', re.S)
-CLOZE_MARK = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
-
-
-# --- helpers -------------------------------------------------------------------
-
-
-class _Html(HTMLParser):
-    """The elements, attributes and text of an HTML fragment, as a browser would see them."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.text: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-        self._skip += tag == "style"
-        self._break(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        self._skip -= tag == "style" and self._skip > 0
-        self._break(tag)
-
-    def _break(self, tag: str) -> None:
-        if tag in ("div", "hr", "br"):
-            self.text.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.text.append(data)
-
-
-def parse_html(fragment: str) -> _Html:
-    parser = _Html()
-    parser.feed(fragment)
-    parser.close()
-    return parser
-
-
-def text_of(fragment: str) -> str:
-    """Visible text of field or card HTML, whitespace collapsed, word joiners dropped."""
-    return " ".join("".join(parse_html(fragment).text).replace(exporter.WORD_JOINER, "").split())
-
-
-def fill_clozes(field: str) -> str:
-    return CLOZE_MARK.sub(lambda m: m.group(2), field)
-
-
-def open_collection(path: Path):
-    path.mkdir(parents=True, exist_ok=True)
-    return collection.Collection(str(path / "collection.anki2"))
-
-
-def import_deck(col, apkg: Path):
-    """Import with the options Anki's import dialog starts with (update notes and note types if newer)."""
-    request = collection.ImportAnkiPackageRequest(
-        package_path=str(apkg), options=collection.ImportAnkiPackageOptions(with_scheduling=False)
-    )
-    return col.import_anki_package(request).log
-
-
-def cards_of(col):
-    return [col.get_card(cid) for cid in col.find_cards("")]
-
-
-def our_notetypes(col) -> list[str]:
-    return sorted(m["name"] for m in col.models.all() if m["name"].startswith("notesforge"))
-
-
-def expected_card_count(notes: Notes) -> int:
-    return sum(len(card.questions()) for card in generate(notes))
 
 
 @pytest.fixture

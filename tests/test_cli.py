@@ -262,7 +262,7 @@ def test_the_settings_table_in_the_docs_is_current() -> None:
 
 
 def test_an_edited_card_image_rebuilds_what_shows_it(tmp_path: Path) -> None:
-    from cardimages import DOT, card_notes
+    from support.cardimages import DOT, card_notes
 
     (tmp_path / "images").mkdir()
     image = tmp_path / "images" / "dot.png"
@@ -306,7 +306,8 @@ def test_progress_shows_on_a_terminal_only() -> None:
 
 def test_watch_rebuilds_on_save_and_survives_a_bad_save(tmp_path: Path) -> None:
     import os
-    import time
+    import queue
+    import threading
 
     source = tmp_path / "notes.toml"
     source.write_text((FIXTURES / "valid" / "minimal.toml").read_text(encoding="utf-8"), encoding="utf-8")
@@ -318,28 +319,40 @@ def test_watch_rebuilds_on_save_and_survives_a_bad_save(tmp_path: Path) -> None:
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
     )
-
-    import threading
-
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(iter(watcher.stdout.readline, "")), daemon=True)
+    printed: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        for line in watcher.stdout:
+            lines.append(line)
+            printed.put(line)
+        printed.put(None)  # the watcher has stopped
+
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
 
-    def wait_for(condition) -> bool:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if condition():
-                return True
-            time.sleep(0.1)
-        return False
+    def wait_for(text: str) -> None:
+        """Wait for the next line printed that holds `text` (each line is looked at once)."""
+        while True:
+            try:
+                line = printed.get(timeout=60)
+            except queue.Empty:
+                pytest.fail(f"nothing printed with {text!r} within 60 s; printed:\n{''.join(lines)}")
+            if line is None:
+                pytest.fail(f"the watcher stopped before printing {text!r}; printed:\n{''.join(lines)}")
+            if text in line:
+                return
 
     try:
-        assert wait_for(lambda: output.exists() and "Just a paragraph." in output.read_text())
+        # The first build is done and the watch in place before the watcher says it is watching.
+        wait_for(f"watching {source}")
+        assert "Just a paragraph." in output.read_text(encoding="utf-8")
         text = source.read_text(encoding="utf-8")
         source.write_text(text.replace('title = "Only section"', 'titel = "x"'), encoding="utf-8")
-        assert wait_for(lambda: any("unknown key 'titel'" in line for line in lines))  # reported, still watching
+        wait_for("unknown key 'titel'")  # reported, still watching
         source.write_text(text.replace("Just a paragraph.", "An edited paragraph."), encoding="utf-8")
-        assert wait_for(lambda: "An edited paragraph." in output.read_text())
+        wait_for("markdown: wrote")
+        assert "An edited paragraph." in output.read_text(encoding="utf-8")
         assert watcher.poll() is None
     finally:
         watcher.terminate()

@@ -14,9 +14,9 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
-from cardimages import DOT, card_notes
-from epubcheck import Report, java, run_epubcheck
 from lxml import etree
+from support.cardimages import DOT, card_notes
+from support.epubcheck import Report, java, run_epubcheck
 
 import notesforge
 from notesforge.cards import generate
@@ -243,6 +243,7 @@ def book(booklets: dict[str, Path]) -> Booklet:
 # --- validity ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["seed", "hostile", "nested"])
 def test_epubcheck_reports_no_error_and_no_warning(reports: dict[str, Report], name: str) -> None:
     report = reports[name]
@@ -559,6 +560,7 @@ def test_listing_formats_does_not_import_ebooklib() -> None:
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle cx="5" cy="5" r="4"/></svg>\n'
 
 
+@pytest.mark.slow
 def test_card_images_are_in_the_book_beside_their_answers(tmp_path: Path) -> None:
     from PIL import Image  # test-only: Pillow comes with pdfplumber
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from cardimages import FIRST_CARD_LINE, card_notes
-from conftest import SEED
-from test_worksheet import EPOCH, build, check_print_basics, nows
+from support.cardimages import FIRST_CARD_LINE, card_notes
+from support.common import EPOCH, SEED
+from support.prints import build, check_print_basics, nows
 
 import notesforge
 from notesforge.cards import Card, CardKind, generate

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, event, example, given, note, settings
 from hypothesis import strategies as st
-from strategies import documents
+from support.strategies import documents
 
 import notesforge
 from notesforge.cards import generate
@@ -53,6 +53,7 @@ def check(*args: str, cwd: Path, limit_memory: bool = False) -> subprocess.Compl
 # --- the command line on every broken source ----------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", INVALID, ids=lambda p: p.stem)
 def test_check_refuses_each_broken_fixture_with_status_2_and_its_first_diagnostic(source: Path) -> None:
     expected = source.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
@@ -244,6 +245,7 @@ OPERATIONS = (
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=FUZZ_EXAMPLES,
     derandomize=True,

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from epubcheck import run_epubcheck
-from readback import SHOWS, check_output, model_texts, squash, visible_text
-from strategies import BLOCKS, Doc, Fragment, Markers, Slot, toml_string
+from support.epubcheck import run_epubcheck
+from support.readback import SHOWS, check_output, model_texts, squash, visible_text
+from support.strategies import BLOCKS, Doc, Fragment, Markers, Slot, toml_string
 
 import notesforge
 from notesforge import registry
@@ -134,9 +134,6 @@ REFUSED = [
     Refused("blank-cloze", '"x [[ ]] y"', 6, "empty cloze mark: write the answer between '[[' and ']]'"),
     Refused("nested-cloze", '"x [[a [[b]] c]] y"', 6, "cloze marks cannot be nested"),
 ]
-
-# Known bugs, pinned so that a fix shows: a strict xfail fails once the format passes.
-LONG_LINES_BROKEN: dict[str, str] = {}
 
 
 # --- the catalogue as a notes document ---------------------------------------------------------
@@ -278,6 +275,7 @@ def test_the_catalogue_reads_back_exactly(doc: Doc) -> None:
     assert model_texts(load(doc, "catalogue.toml")) == [s.shown for s in doc.text_slots()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_hostile_text_builds_in_every_format_and_shows_literally(fmt: str, hostile_build) -> None:
     registry.get(fmt)  # a format that cannot load fails here
@@ -285,15 +283,8 @@ def test_hostile_text_builds_in_every_format_and_shows_literally(fmt: str, hosti
     check_output(fmt, HOSTILE, notes, outcomes[fmt])
 
 
-@pytest.mark.parametrize(
-    "fmt",
-    [
-        pytest.param(f, marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=LONG_LINES_BROKEN[f]))
-        if f in LONG_LINES_BROKEN
-        else f
-        for f in FORMATS
-    ],
-)
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_20000_character_lines_build_in_every_format(fmt: str, tmp_path: Path) -> None:
     registry.get(fmt)
     notes = load(LONG_LINES, "long-lines.toml")
@@ -301,6 +292,7 @@ def test_20000_character_lines_build_in_every_format(fmt: str, tmp_path: Path) -
     check_output(fmt, LONG_LINES, notes, outcome)
 
 
+@pytest.mark.slow
 def test_hostile_epubs_pass_epubcheck(hostile_build, tmp_path: Path) -> None:
     _, outcomes = hostile_build
     [long_book] = [o.path for o in notesforge.build(load(LONG_LINES, "long-lines.toml"), ["epub"], tmp_path)]
@@ -320,6 +312,7 @@ def _suffix(fmt: str) -> str:
 PDF_FORMATS = [f for f in FORMATS if _suffix(f).endswith(".pdf")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", PDF_FORMATS)
 def test_characters_without_glyphs_are_warned_at_their_line(fmt: str, hostile_build) -> None:
     _, outcomes = hostile_build

@@ -1,7 +1,15 @@
-"""The Markdown exporter: structure, literal text, deterministic bytes, pandoc's reading of it."""
+"""The Markdown exporter: structure, literal text, deterministic bytes, pandoc's reading of it.
+
+The whole output is pinned too, byte for byte, by the golden files in tests/golden/. After an
+intended change to the Markdown, write them anew from the code and review their diff:
+
+    NOTESFORGE_UPDATE_GOLDEN=1 python -m pytest tests/test_markdown.py -k golden
+"""
 
 from __future__ import annotations
 
+import difflib
+import os
 import random
 import re
 import shutil
@@ -11,7 +19,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support.common import HOSTILE, SEED, TESTS
 
+import notesforge
 from notesforge.cards import generate
 from notesforge.exporters.markdown import MarkdownConfig, MarkdownExporter, escape, span, to_markdown
 from notesforge.inline import clozes, plain
@@ -307,3 +317,44 @@ def test_card_images_follow_their_answers() -> None:
         html = pandoc_html(text)
         assert '<img src="images/lenin.png"' in html
         assert '<img src="my%20pics/a%20%281%29.jpg"' in html
+
+
+# --- golden files ------------------------------------------------------------------
+
+GOLDEN = TESTS / "golden"
+UPDATE_GOLDEN = os.environ.get("NOTESFORGE_UPDATE_GOLDEN") == "1"
+GOLDEN_SOURCES = [SEED, HOSTILE, *sorted((TESTS / "fixtures" / "valid").glob("*.toml"))]
+GOLDEN_CASES = [(source, settings) for source in GOLDEN_SOURCES for settings in ({}, {"front_matter": "true"})]
+
+
+def golden_name(source: Path, settings: dict[str, str]) -> str:
+    """`source-notes.md` for source/notes.toml; settings other than the defaults come before `.md`."""
+    return "".join([f"{source.parent.name}-{source.stem}", *(f".{key}" for key in settings), ".md"])
+
+
+@pytest.mark.parametrize(
+    ("source", "settings"), GOLDEN_CASES, ids=[golden_name(s, settings)[:-3] for s, settings in GOLDEN_CASES]
+)
+def test_output_is_the_golden_file_byte_for_byte(source: Path, settings: dict[str, str], build_format) -> None:
+    built = build_format(notesforge.load(source), "markdown", **settings).read_bytes()
+    golden = GOLDEN / golden_name(source, settings)
+    if UPDATE_GOLDEN:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(built)
+    assert golden.is_file(), f"no {golden}: write it with NOTESFORGE_UPDATE_GOLDEN=1 (see this module's docstring)"
+    expected = golden.read_bytes()
+    if built != expected:
+        diff = difflib.unified_diff(
+            expected.decode("utf-8", "replace").splitlines(keepends=True),
+            built.decode("utf-8", "replace").splitlines(keepends=True),
+            f"tests/golden/{golden.name}",
+            "built",
+        )
+        pytest.fail(
+            "the Markdown differs from its golden file (if that is intended, write the golden files anew: "
+            "see this module's docstring):\n" + "".join(list(diff)[:200])
+        )
+
+
+def test_every_golden_file_is_checked() -> None:
+    assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(golden_name(s, settings) for s, settings in GOLDEN_CASES)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import SEED
-from test_worksheet import EPOCH, build, check_print_basics, nows
+from support.common import EPOCH, SEED
+from support.prints import build, check_print_basics, nows
 
 import notesforge
 from notesforge.inline import plain

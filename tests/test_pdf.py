@@ -10,22 +10,20 @@ import re
 import shutil
 import subprocess
 import sys
-import unicodedata
 from pathlib import Path
 
 import pdfplumber
 import pypdf
 import pytest
-from cardimages import FIRST_CARD_LINE, card_notes
-from conftest import HOSTILE, SEED
+from support.cardimages import FIRST_CARD_LINE, card_notes
+from support.common import EPOCH, HOSTILE, SEED
+from support.pdf import MM, Pdf, assert_fonts_embedded, squash
 
 import notesforge
 from notesforge.cards import CardKind, generate
 from notesforge.inline import plain
 from notesforge.model import BulletList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
 
-EPOCH = 1700000000  # as fixed by conftest's autouse fixture
-MM = 72 / 25.4
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
 
@@ -82,66 +80,6 @@ def build(notes: Notes, out: Path, **settings: str) -> Path:
     assert outcome.ok, outcome.detail or outcome.error
     assert outcome.path is not None
     return outcome.path
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
-
-
-class Pdf:
-    """One built PDF, read once."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.data = path.read_bytes()
-        self.reader = pypdf.PdfReader(path)
-        with pdfplumber.open(path) as pdf:
-            self.size = (float(pdf.pages[0].width), float(pdf.pages[0].height))
-            # Content-stream order keeps each paragraph and table cell in one piece; the
-            # footer (below 16 mm) is left out so a paragraph split over pages stays whole.
-            self.pages = [
-                squash(p.crop((0, 0, p.width, p.height - 16 * MM)).extract_text(use_text_flow=True) or "")
-                for p in pdf.pages
-            ]
-            self.footers = [
-                squash(p.crop((0, p.height - 16 * MM, p.width, p.height)).extract_text() or "") for p in pdf.pages
-            ]
-            self.tables = [t for p in pdf.pages for t in p.extract_tables()]
-            self.curves = [len(p.curves) for p in pdf.pages]
-            self.images = [len(p.images) for p in pdf.pages]
-        self.text = " ".join(self.pages)
-
-    def outline(self) -> list[tuple[int, str, int]]:
-        """(level, title, 1-based page) of every outline entry, in order."""
-
-        def walk(items: list, level: int) -> list[tuple[int, str, int]]:
-            out = []
-            for item in items:
-                if isinstance(item, list):
-                    out += walk(item, level + 1)
-                else:
-                    out.append((level, item.title, self.reader.get_destination_page_number(item) + 1))
-            return out
-
-        return walk(self.reader.outline, 0)
-
-    def fonts(self) -> dict[str, pypdf.generic.DictionaryObject]:
-        """Every font used on any page or in any form XObject, by base name."""
-        found: dict[str, pypdf.generic.DictionaryObject] = {}
-
-        def scan(resources: pypdf.generic.DictionaryObject | None) -> None:
-            if not resources:
-                return
-            resources = resources.get_object()
-            for font in (resources.get("/Font") or {}).values():
-                font = font.get_object()
-                found[str(font["/BaseFont"])] = font
-            for xobject in (resources.get("/XObject") or {}).values():
-                scan(xobject.get_object().get("/Resources"))
-
-        for page in self.reader.pages:
-            scan(page.get("/Resources"))
-        return found
 
 
 @pytest.fixture(scope="module")
@@ -378,13 +316,7 @@ def test_questions_can_be_left_out(tmp_path: Path, seed: Notes) -> None:
 
 
 def test_every_font_is_embedded_noto_sans_and_helvetica_never_appears(book: Pdf, hostile: tuple[Notes, Pdf]) -> None:
-    for pdf in (book, hostile[1]):
-        fonts = pdf.fonts()
-        assert fonts, "no fonts found"
-        for name, font in fonts.items():
-            assert re.fullmatch(r"/[A-Z]{6}\+NotoSans-(Regular|Bold|Italic|BoldItalic)", name), name
-            assert "/FontFile2" in font["/FontDescriptor"], f"{name} is not embedded"
-        assert b"Helvetica" not in pdf.data and b"Times-Roman" not in pdf.data
+    assert_fonts_embedded(book, hostile[1])
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")

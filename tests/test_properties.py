@@ -20,16 +20,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from epubcheck import run_epubcheck
 from hypothesis import HealthCheck, Phase, given, note, settings
-from readback import check_output, model_texts
-from strategies import Doc, documents
+from support.epubcheck import run_epubcheck
+from support.readback import check_output, model_texts
+from support.strategies import Doc, documents
 
 import notesforge
 from notesforge import registry
 from notesforge.cards import generate
 from notesforge.inline import plain
 from notesforge.model import Notes
+
+pytestmark = pytest.mark.slow  # hypothesis builds in every format, read back in Anki and EPUBCheck
 
 EPOCH = 1700000000
 NAME = "gen.toml"

@@ -33,6 +33,7 @@ def build_all(source: Path, out: Path, env: dict[str, str] | None = None) -> dic
     return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if not p.name.startswith(".")}
 
 
+@pytest.mark.slow
 def test_every_format_is_byte_identical_across_processes_time_zones_and_locales(tmp_path: Path) -> None:
     first = build_all(SEED, tmp_path / "a", {"TZ": "UTC", "LC_ALL": "C"})
     second = build_all(SEED, tmp_path / "b", {"TZ": "Pacific/Chatham", "LC_ALL": "C.UTF-8", "LANG": "de_DE.UTF-8"})
@@ -42,6 +43,7 @@ def test_every_format_is_byte_identical_across_processes_time_zones_and_locales(
         assert first[name] == second[name], f"{name} differs between builds"
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_every_earlier_output_as_it_was(tmp_path: Path) -> None:
     out = tmp_path / "out"
     before = build_all(SEED, out)
@@ -56,6 +58,7 @@ def test_a_failed_build_leaves_every_earlier_output_as_it_was(tmp_path: Path) ->
     assert after == before
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_old_or_complete_new_files_and_the_next_build_cleans_up(tmp_path: Path) -> None:
     edited = tmp_path / "notes.toml"
     edited.write_text(SEED.read_text(encoding="utf-8").replace("Petrograd was renamed", "Petrograd was soon renamed"))
@@ -101,6 +104,7 @@ def test_building_into_a_read_only_folder_fails_cleanly(tmp_path: Path, monkeypa
     assert not list(out.glob(f"{TEMP_PREFIX}*"))
 
 
+@pytest.mark.slow
 def test_twenty_thousand_character_texts_build_in_every_format(tmp_path: Path) -> None:
     """A pasted wall of text, or one endless word, in every kind of block: every format still builds."""
     words = " ".join(f"w{i}" for i in range(3000))  # about 20,000 characters

@@ -1,9 +1,4 @@
-"""The fill-in-the-blanks worksheet, read back: blanks where the answers were, the key at the end.
-
-Also the checks every classroom print shares (`check_print_basics`: same bytes twice, only
-embedded Noto Sans, hostile text printed literally and missing glyphs warned about), imported by
-test_flashcards.py and test_organiser.py.
-"""
+"""The fill-in-the-blanks worksheet, read back: blanks where the answers were, the key at the end."""
 
 from __future__ import annotations
 
@@ -12,70 +7,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pdfplumber
-import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import HOSTILE, SEED
-from test_pdf import MM, Pdf, squash
-from test_pdf import (  # the booklet's check, reused (imported under a name pytest does not collect)
-    test_every_font_is_embedded_noto_sans_and_helvetica_never_appears as assert_fonts_embedded,
-)
+from support.common import EPOCH, SEED
+from support.pdf import MM, squash
+from support.prints import build, check_print_basics, nows
 
 import notesforge
 from notesforge.cli import cli
 from notesforge.inline import clozes, plain
 from notesforge.model import BulletList, CardList, ClozeCard, ComparisonTable, Notes, Rich
-
-EPOCH = 1700000000  # as fixed by conftest's autouse fixture
-
-
-# --- shared by the three classroom prints ------------------------------------------------
-
-
-def nows(text: str) -> str:
-    """Text without whitespace or blank lines, to compare across line breaks and wraps."""
-    return re.sub(r"[\s_]+", "", text)
-
-
-def build(notes: Notes, fmt: str, out: Path, **settings: object) -> notesforge.Outcome:
-    overrides = {fmt: {k: str(v) for k, v in settings.items()}} if settings else None
-    [outcome] = notesforge.build(notes, [fmt], out, overrides, jobs=1)
-    assert outcome.ok, outcome.detail or outcome.error
-    assert outcome.path is not None
-    return outcome
-
-
-def all_text(path: Path) -> str:
-    """Every page's text, margins included (flashcards print the title in the bottom margin)."""
-    with pdfplumber.open(path) as pdf:
-        return " ".join(page.extract_text() or "" for page in pdf.pages)
-
-
-class Fonts(Pdf):
-    """test_pdf's `Pdf` for its `fonts()`, without reading the text layer of every page."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.data, self.reader = path, path.read_bytes(), pypdf.PdfReader(path)
-
-
-def check_print_basics(fmt: str, tmp_path: Path) -> None:
-    """Same bytes from the same source; only embedded Noto Sans; hostile text printed as written."""
-    seed = notesforge.loads(SEED.read_bytes(), str(SEED), epoch=EPOCH)
-    first = build(seed, fmt, tmp_path / "a").path
-    again = build(seed, fmt, tmp_path / "b").path
-    assert first.name == f"{seed.meta.id}.{fmt}.pdf"
-    assert first.read_bytes() == again.read_bytes()
-
-    hostile = notesforge.loads(HOSTILE.read_bytes(), str(HOSTILE), epoch=EPOCH)
-    outcome = build(hostile, fmt, tmp_path / "hostile")
-    assert_fonts_embedded(Fonts(first), (hostile, Fonts(outcome.path)))
-    text = all_text(outcome.path)
-    for literal in ("<script>alert(1)</script>", "R&D"):
-        assert literal in text, literal
-    assert text.count("&amp;") <= 1 and "&lt;" not in text  # nothing escaped twice (one is in the notes)
-    # The emoji of the hostile notes (line 22) have no glyph: warned about where they are written.
-    [warning] = outcome.warnings
-    assert warning.loc.line == 22 and "U+1F3EB" in warning.message and "U+1F469" in warning.message
 
 
 def test_worksheet_basics(tmp_path: Path) -> None:

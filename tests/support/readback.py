@@ -3,7 +3,7 @@
 `visible_text(path)` picks the reader by the file's suffix: the PDF text layer (pypdf), the
 body text of every XHTML document of an EPUB (lxml), Markdown with its backslash escapes
 undone. An Anki package is imported into a real Anki collection (`anki_deck`, with the helpers
-of test_anki.py). A suffix no reader knows fails the test: teach this module the new format.
+of support.anki). A suffix no reader knows fails the test: teach this module the new format.
 
 `check_output` asserts that an output shows every text of a generated document (`strategies.Doc`)
 that its format shows (`SHOWS`): each marker word, each hostile fragment literally.
@@ -19,13 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from strategies import Doc, Slot
-from test_anki import cards_of, expected_card_count, fill_clozes, import_deck, open_collection, text_of
-
 import notesforge
 from notesforge.cards import generate
 from notesforge.inline import plain
 from notesforge.model import BasicCard, BulletList, CardList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
+from support.anki import cards_of, expected_card_count, fill_clozes, import_deck, open_collection, text_of
+from support.strategies import Doc, Slot
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
