@@ -193,5 +193,5 @@ def test_no_fingerprint_for_a_source_that_cannot_be_read_whole(tmp_path: Path, m
     assert source_fingerprint(tmp_path) is None  # a folder
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * 101)
-    monkeypatch.setattr("notesforge.reader.MAX_SOURCE_BYTES", 100)
+    monkeypatch.setattr("notesforge.cache.MAX_SOURCE_BYTES", 100)
     assert source_fingerprint(big) is None

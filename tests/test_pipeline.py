@@ -15,7 +15,7 @@ from support.cardimages import DOT, card_notes
 
 import notesforge
 from notesforge import pipeline, registry
-from notesforge.exporters.base import TEMP_PREFIX, TEMP_SUFFIX
+from notesforge.files import TEMP_PREFIX, TEMP_SUFFIX
 
 NOTES = """\
 [notes]

@@ -4,13 +4,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from notesforge.diagnostics import Diagnostic, NotesError
-from notesforge.exporters.base import Exporter, Option, atomic_path, write_bytes_atomically
+from notesforge.exporters.base import Config, Exporter, setting
 from notesforge.model import Location, Notes
+
+
+@dataclass(frozen=True, slots=True)
+class LabelConfig(Config):
+    label: str = setting("plain", "What to write after the title")
+    fail: bool = setting(False, "Fail after writing half the file")
 
 
 class Label(Exporter):
@@ -19,18 +24,13 @@ class Label(Exporter):
     name = "label"
     description = "The title and a label"
     suffix = ".label.txt"
-    options = (
-        Option("label", str, "plain", "What to write after the title"),
-        Option("fail", bool, False, "Fail after writing half the file"),
-    )
+    config_class = LabelConfig
 
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
-        target = self.output_path(notes, out_dir)
-        if settings["fail"]:
-            with atomic_path(target) as tmp:
-                tmp.write_bytes(b"half a file")
-                raise OSError(28, "No space left on device")
-        return write_bytes_atomically(target, f"{notes.meta.title}: {settings['label']}\n".encode())
+    def export(self, notes: Notes, path: Path, config: LabelConfig) -> None:
+        if config.fail:
+            path.write_bytes(b"half a file")
+            raise OSError(28, "No space left on device")
+        path.write_bytes(f"{notes.meta.title}: {config.label}\n".encode())
 
 
 class Failing(Exporter):
@@ -40,7 +40,7 @@ class Failing(Exporter):
     description = "Always fails"
     suffix = ".failing"
 
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+    def export(self, notes: Notes, path: Path, config: Config) -> None:
         raise ZeroDivisionError("division by zero")
 
 
@@ -51,5 +51,5 @@ class Located(Exporter):
     description = "Refuses every notes"
     suffix = ".located"
 
-    def export(self, notes: Notes, out_dir: Path, settings: Mapping[str, Any]) -> Path:
+    def export(self, notes: Notes, path: Path, config: Config) -> None:
         raise NotesError([Diagnostic(Location("notes.toml", 1, 1), "this exporter refuses these notes")])
