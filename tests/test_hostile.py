@@ -197,7 +197,7 @@ class _Doc:
         key("text", self.text("paragraph", case, carded=False))
         if bare:
             return
-        # The hint holds the case too (a cloze answer may not contain `[[`: see the xfail below).
+        # The hint holds the case too (escaped, so brackets in the case stay text).
         hint = "|" + re.sub(r"([\[\]|\\])", r"\\\1", case.fragment.shown)
         bullets = [self.text("bullet", case, carded=False), self.text("bullet", case, carded=True, cloze=hint)]
         self.lines += [
@@ -378,7 +378,7 @@ def test_control_characters_are_refused_in_plain_text_too(where: str) -> None:
     assert diagnostic.loc.line == 3
 
 
-# --- known bugs, pinned ------------------------------------------------------------------------------
+# --- bugs once pinned here, mended: their tests stay ---------------------------------------------
 
 
 def test_escaped_brackets_inside_a_cloze_answer_are_literal() -> None:
