@@ -261,27 +261,6 @@ def test_the_settings_table_in_the_docs_is_current() -> None:
             assert f"| {name} | `{option.name}` |" in shown
 
 
-def test_an_edited_card_image_rebuilds_what_shows_it(tmp_path: Path) -> None:
-    from support.cardimages import DOT, card_notes
-
-    (tmp_path / "images").mkdir()
-    image = tmp_path / "images" / "dot.png"
-    image.write_bytes(DOT.read_bytes())
-    source = card_notes(tmp_path, '{ q = "Who is this?", a = "Lenin", image = "images/dot.png" }')
-    out_dir = tmp_path / "out"
-
-    def build() -> str:
-        code, out, err = run("build", str(source), "-f", "markdown", "-o", str(out_dir))
-        assert code == 0, err
-        return out
-
-    assert build().startswith("markdown: wrote")
-    assert build().startswith("markdown: up to date")
-    image.write_bytes(DOT.read_bytes() + b"\0")  # same name, new picture
-    assert build().startswith("markdown: wrote")
-    assert build().startswith("markdown: up to date")
-
-
 def test_progress_shows_on_a_terminal_only() -> None:
     import io
 
