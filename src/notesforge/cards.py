@@ -8,6 +8,7 @@ so a deck can update notes in place.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +16,7 @@ from typing import TypeAlias
 
 from .diagnostics import Diagnostic
 from .inline import clozes, normalise, plain
+from .masking import STOPWORDS, acronym_expansions, guard_clozes, mask, words
 from .model import (
     BasicCard,
     Block,
@@ -60,6 +62,7 @@ class Question:
     back: Rich
     extra: Rich = ()  # shown after the answer (an explicit cloze card's extra note)
     image: Image | None = None  # shown with the answer
+    context: str = ""  # shown small above the front: the table a point comes from
 
 
 # What a card asks about: a bullet, a table point, an event, a term or an explicit card.
@@ -79,7 +82,9 @@ class Card:
     prompt: str = ""
     reverse: bool = False  # also asked answer -> question
     reverse_prompt: str = ""
+    reverse_question: Rich = ()  # what the reverse question shows, when not the answer as it is (masked)
     image: Image | None = None  # explicit cards: shown with the answer
+    context: str = ""  # shown small above the front: the table a point comes from
 
     @property
     def loc(self) -> Location:
@@ -103,12 +108,20 @@ class Card:
         if self.is_cloze:
             numbers = sorted({c.number for c in clozes(self.question)})
             return [
-                Question(self.prompt, blank(self.question, n), answers(self.question, n), self.extra, self.image)
+                Question(
+                    self.prompt,
+                    blank(self.question, n),
+                    answers(self.question, n),
+                    self.extra,
+                    self.image,
+                    self.context,
+                )
                 for n in numbers
             ]
-        asked = [Question(self.prompt, self.question, self.answer, image=self.image)]
+        asked = [Question(self.prompt, self.question, self.answer, image=self.image, context=self.context)]
         if self.reverse:
-            asked.append(Question(self.reverse_prompt, self.answer, self.question))
+            front = self.reverse_question or self.answer
+            asked.append(Question(self.reverse_prompt, front, self.question, context=self.context))
         return asked
 
 
@@ -128,15 +141,20 @@ def blank(rich: Rich, number: int, mark: str = "[…]") -> Rich:
 
 
 def answers(rich: Rich, number: int) -> Rich:
-    return (Text(", ".join(c.answer for c in clozes(rich) if c.number == number)),)
+    """The answer of deletion `number`: its marks' answers, each once."""
+    found = {c.answer.casefold(): c.answer for c in clozes(rich) if c.number == number}
+    return (Text(", ".join(found.values())),)
 
 
 def unclozed(rich: Rich) -> Rich:
-    """Cloze marks as bold text, for cards that are not cloze cards."""
+    """Cloze marks as their answers in plain text, for cards that are not cloze cards.
+
+    Not in bold: a bold word on one card marks it as the answer another card asks for.
+    """
 
     def one(node: Inline) -> Inline:
         if isinstance(node, Cloze):
-            return Strong((Text(node.answer),))
+            return Text(node.answer)
         if isinstance(node, Emphasis | Strong):
             return type(node)(tuple(one(c) for c in node.children))
         return node
@@ -157,8 +175,9 @@ def generate(notes: Notes) -> Iterator[Card]:
 
 def _generate(notes: Notes) -> Iterator[Card]:
     seen: set[str] = set()
+    ambiguous = ambiguous_dates(notes)
     for section in notes.walk():
-        for card in _section_cards(notes, section):
+        for card in _section_cards(notes, section, ambiguous):
             key = card.key
             if key in seen:  # two natural keys collide: fall back to the full text
                 key = f"{key}~{normalise(plain(card.question))}"
@@ -173,20 +192,35 @@ def _with_key(card: Card, key: str) -> Card:
     return dataclasses.replace(card, key=key)
 
 
-def _section_cards(notes: Notes, section: Section) -> Iterator[Card]:
-    maker = _CardMaker(f"{notes.meta.id}/{section.id}", section)
+def _section_cards(notes: Notes, section: Section, ambiguous: frozenset[str]) -> Iterator[Card]:
+    maker = _CardMaker(f"{notes.meta.id}/{section.id}", section, ambiguous)
     for block in section.blocks:
         yield from maker.visit(block)
+
+
+def ambiguous_dates(notes: Notes) -> frozenset[str]:
+    """Dates that do not name one event: another event has the same date, or a date within it.
+
+    "What happened in 1917?" has two right answers beside an event of "October 1917" (both
+    happened in 1917); "What happened in October 1917?" still has one.
+    """
+    dates = [words(e.date) for block in notes.blocks(Timeline) for e in block.events]
+    return frozenset(
+        " ".join(d)
+        for i, d in enumerate(dates)
+        if any(j != i and set(d) <= set(other) for j, other in enumerate(dates))
+    )
 
 
 class _CardMaker(BlockVisitor[Iterator[Card]]):
     """The cards of one section's blocks. Explicit cards always; the others unless turned off."""
 
-    __slots__ = ("base", "section")
+    __slots__ = ("ambiguous", "base", "section")
 
-    def __init__(self, base: str, section: Section):
+    def __init__(self, base: str, section: Section, ambiguous: frozenset[str] = frozenset()):
         self.base = base
         self.section = section
+        self.ambiguous = ambiguous
 
     def visit_paragraph(self, block: Paragraph) -> Iterator[Card]:
         return iter(())
@@ -197,35 +231,52 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
             if isinstance(c, BasicCard):
                 key = f"{base}/card/{c.id or normalise(plain(c.question))}"
                 yield Card(
-                    key, CardKind.BASIC, section, block, c, c.question, c.answer, reverse=c.reverse, image=c.image
+                    key,
+                    CardKind.BASIC,
+                    section,
+                    block,
+                    c,
+                    c.question,
+                    c.answer,
+                    prompt=getattr(c, "prompt", None) or ("" if asks(c.question) else WHO_OR_WHAT),
+                    reverse=c.reverse,
+                    reverse_prompt=getattr(c, "reverse_prompt", None) or (OTHER_WAY if asks(c.question) else WHO_OR_WHAT),
+                    image=c.image,
                 )
             else:
                 key = f"{base}/cloze/{c.id or _cloze_key(c)}"
-                yield Card(key, CardKind.CLOZE, section, block, c, c.text, (), c.extra or (), image=c.image)
+                text = guard_clozes(c.text)
+                yield Card(key, CardKind.CLOZE, section, block, c, text, (), c.extra or (), image=c.image)
 
     def visit_bullets(self, block: BulletList) -> Iterator[Card]:
         if not self.section.cards:
             return
         for b in block.items:
             if clozes(b.text):
-                yield Card(
-                    f"{self.base}/bullet/{b.id or _cloze_key(b)}", CardKind.CLOZE, self.section, block, b, b.text, ()
-                )
+                key = f"{self.base}/bullet/{b.id or _cloze_key(b)}"
+                yield Card(key, CardKind.CLOZE, self.section, block, b, guard_clozes(b.text), ())
 
     def visit_table(self, block: ComparisonTable) -> Iterator[Card]:
+        """A cloze card per point with cloze marks, its column heading before it ("Factors in favour
+        of Trotsky: He led the […]"), and a "which column?" card per point with the column's own
+        subject masked (a point that names Stalin does not ask whether it is about Stalin)."""
         if not (self.section.cards and block.cards):
             return
         base, section = f"{self.base}/{block.id}", self.section
+        context = plain(block.caption) if block.caption else ""
         headings = [plain(c.heading) for c in block.columns]
         prompt = "Which column: " + _or_list(headings) + "?"
-        for column in block.columns:
+        for column, subject in zip(block.columns, _subjects(headings), strict=True):
             for point in column.points:
                 if clozes(point.text):
                     key = f"{base}/point/{_cloze_key(point)}"
-                    yield Card(key, CardKind.CLOZE, section, block, point, point.text, ())
+                    text = guard_clozes((*column.heading, Text(": "), *point.text))
+                    yield Card(key, CardKind.CLOZE, section, block, point, text, (), context=context)
                 key = f"{base}/column/{normalise(plain(point.text))}"
-                text = unclozed(point.text)
-                yield Card(key, CardKind.TABLE, section, block, point, text, column.heading, prompt=prompt)
+                text = mask(unclozed(point.text), subject)
+                yield Card(
+                    key, CardKind.TABLE, section, block, point, text, column.heading, prompt=prompt, context=context
+                )
 
     def visit_events(self, block: Timeline) -> Iterator[Card]:
         if not (self.section.cards and block.cards):
@@ -240,7 +291,8 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                 unclozed(e.text),
                 (Text(e.date),),
                 prompt="When?",
-                reverse=True,
+                # Asked date -> event only where the date names this event alone.
+                reverse=" ".join(words(e.date)) not in self.ambiguous,
                 reverse_prompt="What happened?",
             )
 
@@ -259,7 +311,44 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                 prompt="Define the term.",
                 reverse=True,
                 reverse_prompt="Which key term is this?",
+                reverse_question=_masked_definition(t),
             )
+
+
+# Prompts for explicit cards whose front does not ask anything by itself.
+WHO_OR_WHAT = "Who or what is this?"
+OTHER_WAY = "Which question has this answer?"
+# Fronts that start with one of these ask already: "Give one right ...", "Name two ...".
+_INSTRUCTION_WORDS = """give name list state explain describe define outline identify suggest compare complete
+fill translate write say why how what when where which who whom whose is are was were did do does can"""
+_INSTRUCTIONS = frozenset(_INSTRUCTION_WORDS.split())
+
+
+def asks(front: Rich) -> bool:
+    """Whether a front asks something by itself: a question, an instruction, a blank."""
+    text = plain(front).strip().rstrip("\"'’”»)").strip()
+    first = words(text)[:1]
+    return text.endswith("?") or bool(clozes(front)) or (bool(first) and first[0] in _INSTRUCTIONS)
+
+
+def _subjects(headings: list[str]) -> list[set[str]]:
+    """For each column heading, the words no other heading has: what it is about ("Stalin")."""
+    found = []
+    for i, heading in enumerate(headings):
+        others = {w for j, h in enumerate(headings) if j != i for w in words(h)}
+        found.append({w for w in words(heading) if w not in others and w not in STOPWORDS})
+    return found
+
+
+def _masked_definition(term: Term) -> Rich:
+    """The definition as "which key term is this?" shows it: without the term, its parts, its
+    content words or, for an acronym, the words it stands for ("The […]: Lenin's temporary ...")."""
+    name = plain(term.term)
+    parts = [p.strip() for p in re.split(r"[/,;]| or ", name) if p.strip()]
+    phrases = [*parts, *(w for p in parts for w in words(p) if w not in STOPWORDS)]
+    phrases += [x for p in parts for x in acronym_expansions(p, plain(term.definition))]
+    masked = mask(term.definition, phrases)
+    return masked if masked != term.definition else ()
 
 
 def _or_list(items: list[str]) -> str:

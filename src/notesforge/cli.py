@@ -240,17 +240,46 @@ def watch(source: str, **options: Any) -> None:
 
 @cli.command()
 @click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
-def check(source: str) -> None:
-    """Validate SOURCE and print what it holds."""
+@click.option("--strict", is_flag=True, help="Treat the card warnings as errors (exit status 2).")
+def check(source: str, strict: bool) -> None:
+    """Validate SOURCE, report what its cards would do badly, and print what it holds."""
+    import dataclasses
+
     from . import settings
-    from .diagnostics import NotesError
+    from .diagnostics import NotesError, render_all
+    from .lint import lint, repeated_share
     from .stats import stats
 
     notes = _load(source)
+    text = _source_text(source)
     problems = settings.check_all(notes)
     if problems:
-        raise InputError(NotesError(problems, Path(source).read_text(encoding="utf-8")).render())
-    click.echo(f"{source}: ok: {stats(notes).line()}")
+        raise InputError(NotesError(problems, text).render())
+    warnings = lint(notes)
+    if strict and warnings:
+        raise InputError(NotesError([dataclasses.replace(w, severity="error") for w in warnings], text).render())
+    if warnings:
+        click.echo(render_all(warnings, text), err=True)
+    repeated, asked = repeated_share(notes)
+    share = f"{repeated} of {asked} questions ask a fact another card asks too"
+    click.echo(f"{source}: ok: {stats(notes).line()}; {len(warnings)} warnings; {share}")
+
+
+@cli.command()
+@click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only cards of this kind (repeatable).")
+def cards(source: str, kinds: tuple[str, ...]) -> None:
+    """List every question the cards of SOURCE ask, without building: where, kind, front and answer."""
+    from .cards import generate
+    from .inline import plain
+
+    notes = _load(source)
+    for card in generate(notes):
+        if kinds and card.kind.value not in kinds:
+            continue
+        for q in card.questions():
+            front = " ".join(f"{q.prompt} {plain(q.front)}".split())
+            click.echo(f"{card.loc}\t{card.kind.value}\t{front}\t{' '.join(plain(q.back).split())}")
 
 
 @cli.command()

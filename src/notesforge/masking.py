@@ -1,0 +1,165 @@
+"""Words in card text: finding an answer where it would show, and masking it there.
+
+A card must not show its own answer on its front (Wozniak's rules: no cue that gives the
+answer away). These helpers find words and phrases in inline markup, case-insensitively and
+as whole words, and replace them with a mark; they also compare texts by their content words,
+for the card linter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .inline import clozes
+from .model import Cloze, Emphasis, Inline, Rich, Strong, Text
+
+MARK = "[…]"
+
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)*", re.UNICODE)
+# Little words that carry no fact: two texts sharing only these say nothing alike.
+_STOPWORDS = """a about after all also an and any are as at be been before being but by can could did do does
+    during each even first for from had has have he her him his how i if in into is it its many more
+    most much no not of on once one only or other our out over same she should so some such than that
+    the their them then there these they this those to too under up very was we were what when where
+    which while who whom whose why will with would you"""
+STOPWORDS = frozenset(_STOPWORDS.split())
+_SUFFIXES = ("ing", "ed", "es", "s", "e")
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, case-folded, apostrophes kept inside a word (Lenin’s)."""
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match died/dies/die or trials/trial: possessive and one suffix off."""
+    for possessive in ("’s", "'s"):
+        word = word.removesuffix(possessive)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of the words of `text` that carry meaning."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS}
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    """Whether `phrase` stands in `text` as whole words (case and apostrophes aside)."""
+    return bool(phrase.strip()) and _phrase_pattern(phrase).search(text) is not None
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    parts = [re.escape(w) for w in _WORD.findall(phrase)]
+    body = r"[\W_]+".join(parts)
+    # Whole words; a possessive or plural ending on the last word is part of the match.
+    return re.compile(rf"(?<![^\W_]){body}(?:[’']s|s)?(?![^\W_])", re.IGNORECASE)
+
+
+def mask(rich: Rich, phrases: Iterable[str], mark: str = MARK) -> Rich:
+    """`rich` with every whole-word occurrence of any of `phrases` in its text replaced by `mark`.
+
+    Longer phrases are masked first, so "New Economic Policy" goes whole before "Policy" would.
+    Cloze marks are left as they are (they are blanks or answers already).
+    """
+    patterns = [_phrase_pattern(p) for p in sorted({p for p in phrases if _WORD.search(p)}, key=len, reverse=True)]
+    if not patterns:
+        return rich
+
+    def text(value: str) -> str:
+        for pattern in patterns:
+            value = pattern.sub(mark, value)
+        return value
+
+    def one(node: Inline) -> Inline:
+        if isinstance(node, Text):
+            return Text(text(node.value))
+        if isinstance(node, Emphasis | Strong):
+            return type(node)(tuple(one(c) for c in node.children))
+        return node
+
+    return tuple(one(n) for n in rich)
+
+
+def acronym_expansions(acronym: str, text: str) -> list[str]:
+    """Runs of words in `text` whose initials spell `acronym` (NEP: "New Economic Policy").
+
+    Only for acronyms of two to six capital letters; small joining words may sit inside the run
+    without an initial ("Union of Soviet Socialist Republics" is USSR).
+    """
+    letters = acronym.strip()
+    if not (2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()):
+        return []
+    tokens = list(_WORD.finditer(text))
+    found = []
+    for start in range(len(tokens)):
+        i, matched, end = start, 0, None
+        while i < len(tokens) and matched < len(letters):
+            word = tokens[i].group()
+            if word[0].upper() == letters[matched] and word[0].isupper():
+                matched += 1
+                end = i
+            elif not (matched and word.casefold() in STOPWORDS):
+                break
+            i += 1
+        if matched == len(letters) and end is not None:
+            found.append(text[tokens[start].start() : tokens[end].end()])
+    return found
+
+
+def guard_clozes(rich: Rich) -> Rich:
+    """Cloze text in which no blank's answer shows elsewhere on the same card.
+
+    Two marks with the same answer become one deletion (one number), and the answer written
+    again as plain text in the same sentence becomes part of that deletion too. Numbers are then
+    counted again from 1 in order of appearance.
+    """
+    found = clozes(rich)
+    if not found:
+        return rich
+    number_of: dict[str, int] = {}
+    for cloze in found:
+        number_of.setdefault(cloze.answer.casefold(), cloze.number)
+    patterns = [(_phrase_pattern(a), n) for a, n in number_of.items() if _WORD.search(a)]
+
+    def split(value: str) -> list[Inline]:
+        out: list[Inline] = []
+        rest = value
+        while rest:
+            hits = [(m, n) for m, n in ((p.search(rest), n) for p, n in patterns) if m]
+            if not hits:
+                out.append(Text(rest))
+                break
+            match, number = min(hits, key=lambda h: (h[0].start(), -len(h[0].group())))
+            if match.start():
+                out.append(Text(rest[: match.start()]))
+            out.append(Cloze(match.group(), None, number))
+            rest = rest[match.end() :]
+        return out
+
+    def one(node: Inline) -> list[Inline]:
+        if isinstance(node, Text):
+            return split(node.value)
+        if isinstance(node, Emphasis | Strong):
+            return [type(node)(tuple(c for child in node.children for c in one(child)))]
+        return [Cloze(node.answer, node.hint, number_of[node.answer.casefold()])]
+
+    guarded = tuple(c for node in rich for c in one(node))
+    order: dict[int, int] = {}
+    for cloze in clozes(guarded):
+        order.setdefault(cloze.number, len(order) + 1)
+    return _renumber(guarded, order)
+
+
+def _renumber(rich: Rich, order: dict[int, int]) -> Rich:
+    def one(node: Inline) -> Inline:
+        if isinstance(node, Cloze):
+            return Cloze(node.answer, node.hint, order[node.number])
+        if isinstance(node, Emphasis | Strong):
+            return type(node)(tuple(one(c) for c in node.children))
+        return node
+
+    return tuple(one(n) for n in rich)
