@@ -12,6 +12,7 @@ from ..cards import duplicate_fronts
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model import (
     IMAGE_TYPES,
+    TABLE_ASK,
     BasicCard,
     Bullet,
     BulletList,
@@ -107,12 +108,37 @@ class ModelBuilder:
                     f"'{key}' must be a slug (lower-case letters, digits and single hyphens), not {value!r}",
                     value=True,
                 )
+            elif field.kind == "choice" and value not in field.choices:
+                hint = did_you_mean(value, field.choices)
+                message = f"'{key}' must be one of {_one_of(field.choices)}, not {value!r}{hint}"
+                self.error((*path, key), message, value=True)
+            elif field.kind == "choices" and not self.choices(value, field.choices, (*path, key)):
+                continue
             else:
                 good[key] = value
         for key, field in spec.items():
             if field.required and key not in data:
                 self.error(path, f"{what} is missing the required key '{key}'")
         return good
+
+    def choices(self, value: list[Any], allowed: tuple[str, ...], path: Path) -> bool:
+        """Check a list of some of `allowed`, each at most once; True if it is one."""
+        key = path[-1]
+        ok = True
+        if not value:
+            self.error(path, f"'{key}' must list at least one of {_one_of(allowed)}", value=True)
+            return False
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or item not in allowed:
+                shown = repr(item) if isinstance(item, str) else _type_name(item)
+                hint = did_you_mean(item, allowed) if isinstance(item, str) else ""
+                message = f"'{key}' lists {shown}: each must be one of {_one_of(allowed)}{hint}"
+                self.error((*path, i), message, value=True)
+                ok = False
+            elif item in value[:i]:
+                self.error((*path, i), f"'{key}' lists {item!r} twice", value=True)
+                ok = False
+        return ok
 
     def control_characters(self, value: str, path: Path) -> bool:
         """Report a control character in text (no format can show or store it); True if found."""
@@ -261,10 +287,10 @@ class ModelBuilder:
             return self.table(got, path, ids, index)
         if kind == "events":
             events = [e for i, item in enumerate(items) if (e := self.event(item, (*path, "items", i), ids))]
-            return Timeline(tuple(events), got.get("cards", True), loc) if events else None
+            return Timeline(tuple(events), got.get("cards", True), loc, got.get("ask", "both")) if events else None
         if kind == "terms":
             terms = [t for i, item in enumerate(items) if (t := self.term(item, (*path, "items", i), ids))]
-            return Glossary(tuple(terms), got.get("cards", True), loc) if terms else None
+            return Glossary(tuple(terms), got.get("cards", True), loc, got.get("ask", "both")) if terms else None
         cards = [c for i, item in enumerate(items) if (c := self.card(item, (*path, "items", i), ids))]
         return CardList(tuple(cards), loc) if cards else None
 
@@ -298,7 +324,7 @@ class ModelBuilder:
             return None
         text = self.rich(got.get("text"), (*path, "text"), cloze=True)
         item_id = self.item_id(got, path, ids)
-        return Bullet(text, item_id, self.loc(path)) if text else None
+        return Bullet(text, item_id, self.loc(path), _stripped(got.get("date"))) if text else None
 
     def table(self, got: dict[str, Any], path: Path, ids: dict[str, Location], index: int) -> ComparisonTable | None:
         caption = self.rich(got.get("caption"), (*path, "caption"))
@@ -321,18 +347,31 @@ class ModelBuilder:
             if "points" in col and not raw_points:
                 self.error((*cpath, "points"), "a column needs at least one point", value=True)
             for j, raw_point in enumerate(raw_points):
-                ppath = (*cpath, "points", j)
-                if not isinstance(raw_point, str) or not raw_point.strip():
-                    self.error(ppath, "a point must be a non-empty string", value=True)
-                    continue
-                text = self.rich(raw_point, ppath, cloze=True)
-                if text:
-                    points.append(Point(text, self.loc(ppath)))
+                point = self.point(raw_point, (*cpath, "points", j))
+                if point:
+                    points.append(point)
             if heading:
                 columns.append(Column(heading, tuple(points), self.loc(cpath)))
         if len(columns) < 2:
             return None
-        return ComparisonTable(table_id, caption, tuple(columns), got.get("cards", True), self.loc(path))
+        ask = tuple(got.get("ask", TABLE_ASK))
+        return ComparisonTable(table_id, caption, tuple(columns), got.get("cards", True), self.loc(path), ask)
+
+    def point(self, raw: Any, path: Path) -> Point | None:
+        if isinstance(raw, str):
+            if not raw.strip():
+                self.error(path, "a point must not be empty", value=True)
+                return None
+            text = self.rich(raw, path, cloze=True)
+            return Point(text, self.loc(path)) if text else None
+        if not isinstance(raw, dict):
+            self.error(path, f"a point must be a string or a {{ text = ... }} table, not {_type_name(raw)}", value=True)
+            return None
+        got = self.fields(raw, "point", path, "a table point")
+        if got is None:
+            return None
+        text = self.rich(got.get("text"), (*path, "text"), cloze=True)
+        return Point(text, self.loc(path), _stripped(got.get("date"))) if text else None
 
     def event(self, raw: Any, path: Path, ids: dict[str, Location]) -> Event | None:
         got = self.fields(raw, "event", path, "an event")
@@ -345,7 +384,7 @@ class ModelBuilder:
             )
         text = self.rich(got.get("text"), (*path, "text"))
         item_id = self.item_id(got, path, ids)
-        return Event(date, text, item_id, self.loc(path)) if date and text else None
+        return Event(date, text, item_id, self.loc(path), got.get("ask")) if date and text else None
 
     def term(self, raw: Any, path: Path, ids: dict[str, Location]) -> Term | None:
         got = self.fields(raw, "term", path, "a key term")
@@ -354,7 +393,7 @@ class ModelBuilder:
         term = self.rich(got.get("term"), (*path, "term"))
         definition = self.rich(got.get("definition"), (*path, "definition"))
         item_id = self.item_id(got, path, ids)
-        return Term(term, definition, item_id, self.loc(path)) if term and definition else None
+        return Term(term, definition, item_id, self.loc(path), got.get("ask")) if term and definition else None
 
     def card(self, raw: Any, path: Path, ids: dict[str, Location]) -> BasicCard | ClozeCard | None:
         if not isinstance(raw, dict):
@@ -382,8 +421,14 @@ class ModelBuilder:
         answer = self.rich(got.get("a"), (*path, "a"))
         item_id = self.item_id(got, path, ids)
         image = self.image(got.get("image"), path)
+        reverse = got.get("reverse", False)
+        if "reverse_prompt" in got and not reverse:
+            self.error(
+                (*path, "reverse_prompt"), "'reverse_prompt' needs reverse = true: this card is asked one way only"
+            )
+        prompts = _stripped(got.get("prompt")), _stripped(got.get("reverse_prompt"))
         if question and answer:
-            return BasicCard(question, answer, got.get("reverse", False), item_id, self.loc(path), image)
+            return BasicCard(question, answer, reverse, item_id, self.loc(path), image, *prompts)
         return None
 
     def image(self, written: str | None, card: Path) -> Image | None:
@@ -421,6 +466,12 @@ class ModelBuilder:
         if not looks_right(head):
             return bad(f"is not a {kind} file (its first bytes are not those of one)")
         return Image(file, name, self.loc(path, value=True))
+
+
+def _one_of(choices: tuple[str, ...]) -> str:
+    """('a', 'b', 'c') -> "'a', 'b' or 'c'"."""
+    quoted = [f"'{c}'" for c in choices]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
 
 
 def _stripped(value: str | None) -> str | None:
