@@ -229,6 +229,7 @@ class ModelBuilder:
             else:
                 self._section_ids[section_id] = loc
         cards = got.get("cards", cards)
+        self.blocks_first(got, path)
         item_ids: dict[str, Location] = {}
         blocks = []
         for i, raw_block in enumerate(got.get("block", [])):
@@ -251,6 +252,32 @@ class ModelBuilder:
             depth=depth,
             loc=loc,
         )
+
+    def blocks_first(self, got: dict[str, Any], path: Path) -> None:
+        """A located error for each block written after a subsection of its section.
+
+        TOML gives a section's blocks and its subsections as two lists, and every format prints the
+        blocks first: a block written below a subsection would be printed above it.
+        """
+        blocks, subsections = got.get("block") or [], got.get("section") or []
+        starts = [(self.pos.keys.get((*path, "section", i), 0), i) for i in range(len(subsections))]
+        starts = [start for start in starts if start[0]]
+        if not blocks or not starts:
+            return
+        first, i = min(starts)
+        sub = subsections[i]
+        sub_id = sub.get("id") if isinstance(sub, dict) else None
+        name = repr(sub_id) if isinstance(sub_id, str) else describe((*path, "section", i))
+        line = self.pos.line_col(first)[0]
+        header = "[[" + ".".join(part for part in path if isinstance(part, str)) + ".section]]"
+        for j in range(len(blocks)):
+            where = (*path, "block", j)
+            if self.pos.keys.get(where, 0) > first:
+                self.error(
+                    where,
+                    f"block {describe(where)} comes after the subsection {name} (line {line}): "
+                    f"a section's blocks come before its subsections; move it above {header}",
+                )
 
     # --- blocks -----------------------------------------------------------
 
