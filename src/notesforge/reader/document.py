@@ -126,7 +126,8 @@ class ModelBuilder:
         key = path[-1]
         ok = True
         if not value:
-            self.error(path, f"'{key}' must list at least one of {_one_of(allowed)}", value=True)
+            message = f"'{key}' must list at least one of {_one_of(allowed)} (for no cards, write cards = false)"
+            self.error(path, message, value=True)
             return False
         for i, item in enumerate(value):
             if not isinstance(item, str) or item not in allowed:
