@@ -37,14 +37,14 @@ class _BlockText(BlockVisitor[Located]):
         yield block.loc, plain(block.text)
 
     def visit_bullets(self, block: BulletList) -> Located:
-        return ((b.loc, plain(b.text)) for b in block.items)
+        return ((b.loc, _dated(b.date, plain(b.text))) for b in block.items)
 
     def visit_table(self, block: ComparisonTable) -> Located:
         if block.caption:
             yield block.loc, plain(block.caption)
         for column in block.columns:
             yield column.loc, plain(column.heading)
-            yield from ((p.loc, plain(p.text)) for p in column.points)
+            yield from ((p.loc, _dated(p.date, plain(p.text))) for p in column.points)
 
     def visit_events(self, block: Timeline) -> Located:
         return ((e.loc, e.date + " " + plain(e.text)) for e in block.events)
@@ -58,3 +58,8 @@ class _BlockText(BlockVisitor[Located]):
         for card in block.cards:
             parts = (card.question, card.answer) if isinstance(card, BasicCard) else (card.text, card.extra)
             yield card.loc, " ".join(plain(p) for p in parts if p)
+
+
+def _dated(date: str | None, text: str) -> str:
+    """A bullet's or a point's text after its date, as an event's."""
+    return f"{date} {text}" if date else text

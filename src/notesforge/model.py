@@ -57,6 +57,14 @@ Rich: TypeAlias = "tuple[Inline, ...]"
 
 # --- blocks ----------------------------------------------------------------
 
+# Which cards a block asks for (`ask` in the notes): an events block "both" ways, only for the "date"
+# (event -> date) or only for the "event" (date -> event); a terms block likewise for the "definition"
+# (term -> definition) or the "term" (definition -> term); a table some of its cloze "blanks" and its
+# "which column?" cards.
+TIMELINE_ASK: tuple[str, ...] = ("both", "date", "event")
+GLOSSARY_ASK: tuple[str, ...] = ("both", "definition", "term")
+TABLE_ASK: tuple[str, ...] = ("blanks", "columns")
+
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
@@ -71,6 +79,7 @@ class Bullet:
     text: Rich
     id: str | None
     loc: Location
+    date: str | None = None  # plain text, shown in bold before the text; a key date of the organiser
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,7 @@ class BulletList:
 class Point:
     text: Rich
     loc: Location
+    date: str | None = None  # plain text, shown in bold before the text; a key date of the organiser
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +113,7 @@ class ComparisonTable:
     columns: tuple[Column, ...]
     cards: bool
     loc: Location
+    ask: tuple[str, ...] = TABLE_ASK  # which cards: some of TABLE_ASK
 
     @property
     def rows(self) -> tuple[tuple[Point | None, ...], ...]:
@@ -117,6 +128,7 @@ class Event:
     text: Rich
     id: str | None
     loc: Location
+    ask: str | None = None  # one of TIMELINE_ASK; None: the block's
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +138,7 @@ class Timeline:
     events: tuple[Event, ...]
     cards: bool
     loc: Location
+    ask: str = "both"  # one of TIMELINE_ASK
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +147,7 @@ class Term:
     definition: Rich
     id: str | None
     loc: Location
+    ask: str | None = None  # one of GLOSSARY_ASK; None: the block's
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +157,7 @@ class Glossary:
     terms: tuple[Term, ...]
     cards: bool
     loc: Location
+    ask: str = "both"  # one of GLOSSARY_ASK
 
 
 # Image files a card may show, by lower-case suffix: the media type every format declares.
@@ -184,6 +199,8 @@ class BasicCard:
     id: str | None
     loc: Location
     image: Image | None = None  # shown with the answer
+    prompt: str | None = None  # plain text: the instruction shown with the question
+    reverse_prompt: str | None = None  # plain text: the instruction of the answer -> question direction
 
 
 @dataclass(frozen=True, slots=True)

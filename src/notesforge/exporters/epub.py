@@ -220,7 +220,7 @@ class _Blocks(BlockVisitor[Iterator[str]]):
 
     def visit_bullets(self, block: BulletList) -> Iterator[str]:
         yield "<ul>"
-        yield from (f"<li>{rich(item.text)}</li>" for item in block.items)
+        yield from (f"<li>{_date(item.date)}{rich(item.text)}</li>" for item in block.items)
         yield "</ul>"
 
     def visit_table(self, block: ComparisonTable) -> Iterator[str]:
@@ -235,7 +235,7 @@ class _Blocks(BlockVisitor[Iterator[str]]):
         yield "</thead>"
         yield "<tbody>"
         for row in block.rows:
-            yield "<tr>" + "".join(f"<td>{rich(p.text) if p else ''}</td>" for p in row) + "</tr>"
+            yield "<tr>" + "".join(f"<td>{_date(p.date) + rich(p.text) if p else ''}</td>" for p in row) + "</tr>"
         yield "</tbody>"
         yield "</table>"
 
@@ -257,6 +257,11 @@ class _Blocks(BlockVisitor[Iterator[str]]):
 
 
 _BLOCKS = _Blocks()
+
+
+def _date(date: str | None) -> str:
+    """A bullet's or a point's date, in bold before its text as an event's, or nothing."""
+    return f'<strong class="date">{escape(date)}</strong> — ' if date else ""
 
 
 def self_test(section: Section, asked: list[Asked]) -> list[str]:

@@ -28,6 +28,7 @@ from ..model import (
     Inline,
     Notes,
     Paragraph,
+    Point,
     Rich,
     Section,
     Strong,
@@ -119,6 +120,11 @@ def cell(rich: Rich | None) -> str:
     return (span(rich) if rich else "") or " "
 
 
+def dated(date: str | None, rich: Rich) -> str:
+    """A bullet's or a point's text, after its date in bold (as an event's) if it has one."""
+    return f"{bold((Text(date),))} — {span(rich)}" if date else span(rich)
+
+
 @dataclass(frozen=True, slots=True)
 class MarkdownConfig(Config):
     front_matter: bool = setting(
@@ -197,7 +203,7 @@ class _Blocks(BlockVisitor[_Shown]):
         return [guard(span(block.text))], None
 
     def visit_bullets(self, block: BulletList) -> _Shown:
-        return [], [span(b.text) for b in block.items]
+        return [], [dated(b.date, b.text) for b in block.items]
 
     def visit_table(self, block: ComparisonTable) -> _Shown:
         out = [bold(block.caption)] if block.caption else []
@@ -205,7 +211,7 @@ class _Blocks(BlockVisitor[_Shown]):
             "| " + " | ".join(cell(c.heading) for c in block.columns) + " |",
             "|" + "|".join(" --- " for _ in block.columns) + "|",
         ]
-        lines += ["| " + " | ".join(cell(p.text if p else None) for p in row) + " |" for row in block.rows]
+        lines += ["| " + " | ".join(_point_cell(p) for p in row) + " |" for row in block.rows]
         out.append("\n".join(lines))
         return out, None
 
@@ -217,6 +223,10 @@ class _Blocks(BlockVisitor[_Shown]):
 
     def visit_cards(self, block: CardList) -> _Shown:
         return ["**Test yourself**"], [_card(c) for c in block.cards]
+
+
+def _point_cell(point: Point | None) -> str:
+    return dated(point.date, point.text) if point and point.date else cell(point.text if point else None)
 
 
 def _card(card: BasicCard | ClozeCard) -> str:

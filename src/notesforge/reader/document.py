@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 from .. import inline
-from ..cards import duplicate_fronts
+from ..cards import front_key, generate
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model import (
     IMAGE_TYPES,
+    TABLE_ASK,
     BasicCard,
     Bullet,
     BulletList,
@@ -107,12 +108,38 @@ class ModelBuilder:
                     f"'{key}' must be a slug (lower-case letters, digits and single hyphens), not {value!r}",
                     value=True,
                 )
+            elif field.kind == "choice" and value not in field.choices:
+                hint = did_you_mean(value, field.choices)
+                message = f"'{key}' must be one of {_one_of(field.choices)}, not {value!r}{hint}"
+                self.error((*path, key), message, value=True)
+            elif field.kind == "choices" and not self.choices(value, field.choices, (*path, key)):
+                continue
             else:
                 good[key] = value
         for key, field in spec.items():
             if field.required and key not in data:
                 self.error(path, f"{what} is missing the required key '{key}'")
         return good
+
+    def choices(self, value: list[Any], allowed: tuple[str, ...], path: Path) -> bool:
+        """Check a list of some of `allowed`, each at most once; True if it is one."""
+        key = path[-1]
+        ok = True
+        if not value:
+            message = f"'{key}' must list at least one of {_one_of(allowed)} (for no cards, write cards = false)"
+            self.error(path, message, value=True)
+            return False
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or item not in allowed:
+                shown = repr(item) if isinstance(item, str) else _type_name(item)
+                hint = did_you_mean(item, allowed) if isinstance(item, str) else ""
+                message = f"'{key}' lists {shown}: each must be one of {_one_of(allowed)}{hint}"
+                self.error((*path, i), message, value=True)
+                ok = False
+            elif item in value[:i]:
+                self.error((*path, i), f"'{key}' lists {item!r} twice", value=True)
+                ok = False
+        return ok
 
     def control_characters(self, value: str, path: Path) -> bool:
         """Report a control character in text (no format can show or store it); True if found."""
@@ -154,7 +181,7 @@ class ModelBuilder:
                 sections.append(section)
         notes = Notes(meta=meta, sections=tuple(sections), source=source, settings=settings)
         if not self.errors:
-            self.errors.extend(duplicate_fronts(notes))
+            self.errors.extend(repeated_questions(notes))
         return notes
 
     def meta(self, raw: Any) -> Meta:
@@ -203,6 +230,7 @@ class ModelBuilder:
             else:
                 self._section_ids[section_id] = loc
         cards = got.get("cards", cards)
+        self.blocks_first(got, path)
         item_ids: dict[str, Location] = {}
         blocks = []
         for i, raw_block in enumerate(got.get("block", [])):
@@ -225,6 +253,32 @@ class ModelBuilder:
             depth=depth,
             loc=loc,
         )
+
+    def blocks_first(self, got: dict[str, Any], path: Path) -> None:
+        """A located error for each block written after a subsection of its section.
+
+        TOML gives a section's blocks and its subsections as two lists, and every format prints the
+        blocks first: a block written below a subsection would be printed above it.
+        """
+        blocks, subsections = got.get("block") or [], got.get("section") or []
+        starts = [(self.pos.keys.get((*path, "section", i), 0), i) for i in range(len(subsections))]
+        starts = [start for start in starts if start[0]]
+        if not blocks or not starts:
+            return
+        first, i = min(starts)
+        sub = subsections[i]
+        sub_id = sub.get("id") if isinstance(sub, dict) else None
+        name = repr(sub_id) if isinstance(sub_id, str) else describe((*path, "section", i))
+        line = self.pos.line_col(first)[0]
+        header = "[[" + ".".join(part for part in path if isinstance(part, str)) + ".section]]"
+        for j in range(len(blocks)):
+            where = (*path, "block", j)
+            if self.pos.keys.get(where, 0) > first:
+                self.error(
+                    where,
+                    f"block {describe(where)} comes after the subsection {name} (line {line}): "
+                    f"a section's blocks come before its subsections; move it above {header}",
+                )
 
     # --- blocks -----------------------------------------------------------
 
@@ -261,10 +315,10 @@ class ModelBuilder:
             return self.table(got, path, ids, index)
         if kind == "events":
             events = [e for i, item in enumerate(items) if (e := self.event(item, (*path, "items", i), ids))]
-            return Timeline(tuple(events), got.get("cards", True), loc) if events else None
+            return Timeline(tuple(events), got.get("cards", True), loc, got.get("ask", "both")) if events else None
         if kind == "terms":
             terms = [t for i, item in enumerate(items) if (t := self.term(item, (*path, "items", i), ids))]
-            return Glossary(tuple(terms), got.get("cards", True), loc) if terms else None
+            return Glossary(tuple(terms), got.get("cards", True), loc, got.get("ask", "both")) if terms else None
         cards = [c for i, item in enumerate(items) if (c := self.card(item, (*path, "items", i), ids))]
         return CardList(tuple(cards), loc) if cards else None
 
@@ -298,7 +352,7 @@ class ModelBuilder:
             return None
         text = self.rich(got.get("text"), (*path, "text"), cloze=True)
         item_id = self.item_id(got, path, ids)
-        return Bullet(text, item_id, self.loc(path)) if text else None
+        return Bullet(text, item_id, self.loc(path), _stripped(got.get("date"))) if text else None
 
     def table(self, got: dict[str, Any], path: Path, ids: dict[str, Location], index: int) -> ComparisonTable | None:
         caption = self.rich(got.get("caption"), (*path, "caption"))
@@ -321,18 +375,31 @@ class ModelBuilder:
             if "points" in col and not raw_points:
                 self.error((*cpath, "points"), "a column needs at least one point", value=True)
             for j, raw_point in enumerate(raw_points):
-                ppath = (*cpath, "points", j)
-                if not isinstance(raw_point, str) or not raw_point.strip():
-                    self.error(ppath, "a point must be a non-empty string", value=True)
-                    continue
-                text = self.rich(raw_point, ppath, cloze=True)
-                if text:
-                    points.append(Point(text, self.loc(ppath)))
+                point = self.point(raw_point, (*cpath, "points", j))
+                if point:
+                    points.append(point)
             if heading:
                 columns.append(Column(heading, tuple(points), self.loc(cpath)))
         if len(columns) < 2:
             return None
-        return ComparisonTable(table_id, caption, tuple(columns), got.get("cards", True), self.loc(path))
+        ask = tuple(got.get("ask", TABLE_ASK))
+        return ComparisonTable(table_id, caption, tuple(columns), got.get("cards", True), self.loc(path), ask)
+
+    def point(self, raw: Any, path: Path) -> Point | None:
+        if isinstance(raw, str):
+            if not raw.strip():
+                self.error(path, "a point must not be empty", value=True)
+                return None
+            text = self.rich(raw, path, cloze=True)
+            return Point(text, self.loc(path)) if text else None
+        if not isinstance(raw, dict):
+            self.error(path, f"a point must be a string or a {{ text = ... }} table, not {_type_name(raw)}", value=True)
+            return None
+        got = self.fields(raw, "point", path, "a table point")
+        if got is None:
+            return None
+        text = self.rich(got.get("text"), (*path, "text"), cloze=True)
+        return Point(text, self.loc(path), _stripped(got.get("date"))) if text else None
 
     def event(self, raw: Any, path: Path, ids: dict[str, Location]) -> Event | None:
         got = self.fields(raw, "event", path, "an event")
@@ -345,7 +412,7 @@ class ModelBuilder:
             )
         text = self.rich(got.get("text"), (*path, "text"))
         item_id = self.item_id(got, path, ids)
-        return Event(date, text, item_id, self.loc(path)) if date and text else None
+        return Event(date, text, item_id, self.loc(path), got.get("ask")) if date and text else None
 
     def term(self, raw: Any, path: Path, ids: dict[str, Location]) -> Term | None:
         got = self.fields(raw, "term", path, "a key term")
@@ -354,7 +421,7 @@ class ModelBuilder:
         term = self.rich(got.get("term"), (*path, "term"))
         definition = self.rich(got.get("definition"), (*path, "definition"))
         item_id = self.item_id(got, path, ids)
-        return Term(term, definition, item_id, self.loc(path)) if term and definition else None
+        return Term(term, definition, item_id, self.loc(path), got.get("ask")) if term and definition else None
 
     def card(self, raw: Any, path: Path, ids: dict[str, Location]) -> BasicCard | ClozeCard | None:
         if not isinstance(raw, dict):
@@ -382,8 +449,14 @@ class ModelBuilder:
         answer = self.rich(got.get("a"), (*path, "a"))
         item_id = self.item_id(got, path, ids)
         image = self.image(got.get("image"), path)
+        reverse = got.get("reverse", False)
+        if "reverse_prompt" in got and not reverse:
+            self.error(
+                (*path, "reverse_prompt"), "'reverse_prompt' needs reverse = true: this card is asked one way only"
+            )
+        prompts = _stripped(got.get("prompt")), _stripped(got.get("reverse_prompt"))
         if question and answer:
-            return BasicCard(question, answer, got.get("reverse", False), item_id, self.loc(path), image)
+            return BasicCard(question, answer, reverse, item_id, self.loc(path), image, *prompts)
         return None
 
     def image(self, written: str | None, card: Path) -> Image | None:
@@ -421,6 +494,44 @@ class ModelBuilder:
         if not looks_right(head):
             return bad(f"is not a {kind} file (its first bytes are not those of one)")
         return Image(file, name, self.loc(path, value=True))
+
+
+def repeated_questions(notes: Notes) -> list[Diagnostic]:
+    """A located error for every question asked twice (students could not tell the cards apart).
+
+    `cards.duplicate_fronts`, except that events may share a date ("November 1923": three things
+    happened): their date -> event questions may repeat one another, never another question.
+    """
+    first: dict[str, tuple[Location, bool]] = {}
+    problems = []
+    for card in generate(notes):
+        for question in card.questions()[:1] if card.is_cloze else card.questions():
+            key = front_key(question)
+            if not key:
+                continue
+            date = isinstance(card.item, Event) and inline.plain(question.front) == card.item.date
+            if key not in first:
+                first[key] = card.loc, date
+                continue
+            where, was_date = first[key]
+            if date and was_date:
+                continue
+            text = inline.plain(question.front)
+            short = text if len(text) <= 60 else text[:57] + "..."
+            problems.append(
+                Diagnostic(
+                    card.loc,
+                    f"two cards ask the same question {short!r} (first at line {where.line}); "
+                    "reword one, or turn off generated cards with 'cards = false'",
+                )
+            )
+    return problems
+
+
+def _one_of(choices: tuple[str, ...]) -> str:
+    """('a', 'b', 'c') -> "'a', 'b' or 'c'"."""
+    quoted = [f"'{c}'" for c in choices]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
 
 
 def _stripped(value: str | None) -> str | None:

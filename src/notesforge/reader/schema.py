@@ -7,22 +7,34 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import GLOSSARY_ASK, TABLE_ASK, TIMELINE_ASK
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    kind: str  # text | plain | slug | language | bool | date | items | tables | table
+    kind: str  # text | plain | slug | language | bool | date | items | tables | table | choice | choices
     description: str
     required: bool = False
+    choices: tuple[str, ...] = ()  # the allowed values of a `choice`, or of each element of `choices`
 
 
 def _f(kind: str, description: str, required: bool = False) -> Field:
     return Field(kind, description, required)
 
 
+def _choice(description: str, choices: tuple[str, ...], *, many: bool = False) -> Field:
+    """A string that is one of `choices` (`many`: a list of some of them, each once)."""
+    return Field("choices" if many else "choice", description, False, choices)
+
+
 TEXT_NOTE = "Inline markup: *emphasis*, **strong**, [[cloze|hint]]; \\ escapes * [ ] | \\."
+
+DATE_NOTE = "Plain text (no markup), shown in bold before the text and listed with the key dates."
+EVENTS_ASK = "Which cards: 'both' (default), 'date' (event -> its date) or 'event' (date -> what happened)."
+TERMS_ASK = "Which cards: 'both' (default), 'definition' (term -> its definition) or 'term' (definition -> the term)."
 
 IMAGE_FIELD = _f(
     "plain",
@@ -63,6 +75,7 @@ TABLES: dict[str, dict[str, Field]] = {
     "bullet": {
         "text": _f("text", "The bullet. " + TEXT_NOTE, True),
         "id": _f("slug", "Stable identity of the bullet's cloze card."),
+        "date": _f("plain", "A date for the bullet, e.g. 'January 1924'. " + DATE_NOTE),
     },
     "table": {
         "type": _f("plain", "Block type.", True),
@@ -70,30 +83,44 @@ TABLES: dict[str, dict[str, Field]] = {
         "caption": _f("text", "Caption. " + TEXT_NOTE),
         "cards": _f("bool", "Generate 'which column?' cards (default true)."),
         "columns": _f("tables", "Columns, [[section.block.columns]], two or more.", True),
+        "ask": _choice(
+            "Which cards, a list: 'blanks' (cloze cards of points with [[marks]]) and 'columns' "
+            "('which column?' cards); default both.",
+            TABLE_ASK,
+            many=True,
+        ),
     },
     "column": {
         "heading": _f("text", "Column heading.", True),
-        "points": _f("items", "Points in this column. " + TEXT_NOTE, True),
+        "points": _f("items", "Points in this column: strings, or { text, date } tables. " + TEXT_NOTE, True),
+    },
+    "point": {
+        "text": _f("text", "The point. " + TEXT_NOTE, True),
+        "date": _f("plain", "A date for the point, e.g. 'January 1924'. " + DATE_NOTE),
     },
     "events": {
         "type": _f("plain", "Block type.", True),
         "cards": _f("bool", "Generate event -> date and date -> event cards (default true)."),
         "items": _f("items", "Dated events: { date, text } tables.", True),
+        "ask": _choice(EVENTS_ASK, TIMELINE_ASK),
     },
     "event": {
         "date": _f("plain", "A date or range containing a year: '1924', 'January 1924', '1931–33'.", True),
         "text": _f("text", "What happened. " + TEXT_NOTE, True),
         "id": _f("slug", "Stable identity of the event's cards."),
+        "ask": _choice(EVENTS_ASK.replace("'both' (default)", "'both' (default: the block's)"), TIMELINE_ASK),
     },
     "terms": {
         "type": _f("plain", "Block type.", True),
         "cards": _f("bool", "Generate term -> definition and definition -> term cards (default true)."),
         "items": _f("items", "Key terms: { term, definition } tables.", True),
+        "ask": _choice(TERMS_ASK, GLOSSARY_ASK),
     },
     "term": {
         "term": _f("text", "The term.", True),
         "definition": _f("text", "Its definition. " + TEXT_NOTE, True),
         "id": _f("slug", "Stable identity of the term's cards."),
+        "ask": _choice(TERMS_ASK.replace("'both' (default)", "'both' (default: the block's)"), GLOSSARY_ASK),
     },
     "cards": {
         "type": _f("plain", "Block type.", True),
@@ -105,6 +132,8 @@ TABLES: dict[str, dict[str, Field]] = {
         "reverse": _f("bool", "Also ask the answer -> question (default false)."),
         "id": _f("slug", "Stable identity: keeps the card when the question is edited."),
         "image": IMAGE_FIELD,
+        "prompt": _f("plain", "Instruction shown with the question, e.g. 'Name the leader.'; plain text."),
+        "reverse_prompt": _f("plain", "Instruction shown with the answer -> question direction (reverse = true)."),
     },
     "cloze-card": {
         "cloze": _f("text", "Text with [[cloze marks]]. " + TEXT_NOTE, True),
@@ -127,17 +156,19 @@ KIND_NAMES = {
     "items": "an array",
     "tables": "an array of tables",
     "table": "a table",
+    "choice": "a string",
+    "choices": "an array of strings",
 }
 
 
 def type_ok(kind: str, value: Any) -> bool:
-    if kind in ("text", "plain", "slug", "language"):
+    if kind in ("text", "plain", "slug", "language", "choice"):
         return isinstance(value, str)
     if kind == "bool":
         return isinstance(value, bool)
     if kind == "date":
         return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-    if kind in ("items", "tables"):
+    if kind in ("items", "tables", "choices"):
         return isinstance(value, list)
     return isinstance(value, dict)
 
@@ -160,6 +191,10 @@ def _prop(field: Field) -> dict[str, Any]:
         base.update(type="string", format="date")
     elif kind in ("items", "tables"):
         base.update(type="array")
+    elif kind == "choice":
+        base.update(type="string", enum=list(field.choices))
+    elif kind == "choices":
+        base.update(type="array", items={"enum": list(field.choices)}, minItems=1, uniqueItems=True)
     else:
         base.update(type="object")
     return base
@@ -201,7 +236,9 @@ def json_schema() -> dict[str, Any]:
             section={"items": ref("section")},
         ),
         "block": {"oneOf": blocks},
-        "column": _object("column", points={"items": {"type": "string", "minLength": 1}, "minItems": 1}),
+        "column": _object(
+            "column", points={"items": {"oneOf": [{"type": "string", "minLength": 1}, ref("point")]}, "minItems": 1}
+        ),
         "export": {
             "type": "object",
             "additionalProperties": {"type": "object"},
@@ -210,6 +247,7 @@ def json_schema() -> dict[str, Any]:
     }
     for name in ("bullet", "event", "term", "basic-card", "cloze-card"):
         defs[name] = _object(name)
+    defs["point"] = _object("point")
     top = _object("document", section={"items": ref("section"), "minItems": 1})
     top["properties"]["notes"] = ref("notes")
     top["properties"]["export"] = ref("export")

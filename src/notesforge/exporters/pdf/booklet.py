@@ -40,7 +40,7 @@ from .._media import RASTER, Media, collect
 from . import fonts
 from .config import BookletConfig
 from .document import NotesDocTemplate, PageRef
-from .markup import escape_text, para_text
+from .markup import dated_text, escape_text, para_text
 from .styles import ACCENT, ACCENT_LIGHT, MUTED, RULE, ZEBRA, Styles, grid_table_style, heading_rows, make_styles
 from .timeline import timeline_flowables
 
@@ -270,7 +270,7 @@ class _Booklet(BlockVisitor[list[Flowable]]):
     def visit_bullets(self, block: BulletList) -> list[Flowable]:
         s = self.s
         return [
-            *(Paragraph(para_text(b.text), s.bullet, bulletText="•") for b in block.items),
+            *(Paragraph(dated_text(b.date, b.text), s.bullet, bulletText="•") for b in block.items),
             Spacer(0, s.body.spaceAfter),
         ]
 
@@ -285,8 +285,11 @@ class _Booklet(BlockVisitor[list[Flowable]]):
         columns = block.columns
         header = [Paragraph(para_text(c.heading), s.cell_head) for c in columns]
         depth = len(block.rows)
-        rows = [[Paragraph(para_text(p.text), s.cell) if p else "" for p in row] for row in block.rows]
-        widths = balanced_widths([[plain(c.heading)] + [plain(p.text) for p in c.points] for c in columns], self.width)
+        rows = [[Paragraph(dated_text(p.date, p.text), s.cell) if p else "" for p in row] for row in block.rows]
+        texts = [
+            [plain(c.heading)] + [(f"{p.date} — " if p.date else "") + plain(p.text) for p in c.points] for c in columns
+        ]
+        widths = balanced_widths(texts, self.width)
         repeat = heading_rows([plain(c.heading) for c in columns])
         table = Table([header, *rows], colWidths=widths, repeatRows=repeat, splitInRow=1, hAlign="LEFT")
         table.setStyle(grid_table_style(header_rows=1, rows=depth + 1))

@@ -52,3 +52,9 @@ INLINE = PdfInline()
 def para_text(rich: Rich, renderer: PdfInline = INLINE) -> str:
     """Paragraph markup for rich text from the notes (safe to pass to `Paragraph`)."""
     return render(rich, renderer)
+
+
+def dated_text(date: str | None, rich: Rich, renderer: PdfInline = INLINE) -> str:
+    """Paragraph markup of a bullet's or a point's text, after its date in bold (as an event's) if it has one."""
+    text = para_text(rich, renderer)
+    return f"<b>{escape_text(date)}</b> — {text}" if date else text

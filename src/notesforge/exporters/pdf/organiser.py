@@ -18,10 +18,10 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.platypus import Frame, FrameBreak, PageTemplate, Paragraph, Table
 
 from ...inline import plain
-from ...model import ComparisonTable, Event, Glossary, Notes, Term, Timeline
+from ...model import BulletList, ComparisonTable, Event, Glossary, Notes, Term, Timeline
 from . import fonts
 from .document import Margins, doc_with_templates
-from .markup import escape_text, para_text
+from .markup import dated_text, escape_text, para_text
 from .styles import (
     ACCENT,
     MAX_REPEATED_HEADING,
@@ -46,7 +46,17 @@ def big_questions(notes: Notes) -> list[str]:
 
 
 def key_dates(notes: Notes) -> list[Event]:
-    return [e for block in notes.blocks(Timeline) for e in block.events]
+    """The events, and the bullets and table points that have a date (as events), in document order."""
+    dates: list[Event] = []
+    for section in notes.walk():
+        for block in section.blocks:
+            if isinstance(block, Timeline):
+                dates += block.events
+            elif isinstance(block, BulletList):
+                dates += [Event(b.date, b.text, b.id, b.loc) for b in block.items if b.date]
+            elif isinstance(block, ComparisonTable):
+                dates += [Event(p.date, p.text, None, p.loc) for c in block.columns for p in c.points if p.date]
+    return dates
 
 
 def key_terms(notes: Notes) -> list[Term]:
@@ -217,7 +227,7 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
         story.append(_band(plain(block.caption) if block.caption else "Comparison", size, width))
         columns = block.columns
         rows = [[Paragraph(para_text(c.heading), st["head"]) for c in columns]]
-        rows += [[Paragraph(para_text(p.text), st["body"]) if p else "" for p in row] for row in block.rows]
+        rows += [[Paragraph(dated_text(p.date, p.text), st["body"]) if p else "" for p in row] for row in block.rows]
         repeat = heading_rows([plain(c.heading) for c in columns])
         table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=repeat, splitInRow=1)
         style = grid_table_style(rows=len(rows))

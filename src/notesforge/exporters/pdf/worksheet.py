@@ -37,7 +37,7 @@ from ...visitor import BlockVisitor
 from . import fonts
 from .config import WorksheetConfig
 from .document import NotesDocTemplate
-from .markup import PdfInline, escape_text, para_text
+from .markup import PdfInline, dated_text, escape_text, para_text
 from .styles import ACCENT, MUTED, RULE, Styles, grid_table_style, heading_rows, hex_color, make_styles
 
 BODY_SIZE = 11.0
@@ -144,13 +144,18 @@ class _Sheet(BlockVisitor[list[Any]]):
     def _items(self, items: list[Any]) -> list[Any]:
         if self.rng:  # `shuffle`: the same order for the same seed
             self.rng.shuffle(items)
-        return [P(para_text(item.text, self.blanks), self.bullet, bulletText="•") for item in items]
+        return [
+            P(dated_text(getattr(item, "date", None), item.text, self.blanks), self.bullet, bulletText="•")
+            for item in items
+        ]
 
     def visit_table(self, block: ComparisonTable) -> list[Any]:
         """A comparison table with blanks in its points: one row per point, headings repeated on each page."""
         columns, styles = block.columns, self.styles
         rows: list[list[Any]] = [[P(para_text(c.heading), styles.cell_head) for c in columns]]
-        rows += [[P(para_text(p.text, self.blanks), self.cell) if p else "" for p in row] for row in block.rows]
+        rows += [
+            [P(dated_text(p.date, p.text, self.blanks), self.cell) if p else "" for p in row] for row in block.rows
+        ]
         table = Table(
             rows,
             colWidths=[self.width / len(columns)] * len(columns),
