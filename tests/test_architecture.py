@@ -18,7 +18,19 @@ from notesforge.model import BLOCK_TYPES
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "notesforge"
 
-MODEL = {"model", "visitor", "inline", "cards", "alltext", "stats", "diagnostics", "_version"}
+MODEL = {
+    "model",
+    "visitor",
+    "inline",
+    "cards",
+    "alltext",
+    "stats",
+    "diagnostics",
+    "_version",
+    "masking",
+    "lint",
+    "keydates",
+}
 BUILD = {"pipeline", "registry", "settings", "cache", "files"}
 TOP = {"cli", "__main__", "progress", "__init__"}
 # A format's modules may use the model layer, the exporter interface and the exporters' shared

@@ -238,9 +238,9 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                     c,
                     c.question,
                     c.answer,
-                    prompt=getattr(c, "prompt", None) or ("" if asks(c.question) else WHO_OR_WHAT),
+                    prompt=c.prompt or ("" if asks(c.question) else WHO_OR_WHAT),
                     reverse=c.reverse,
-                    reverse_prompt=getattr(c, "reverse_prompt", None) or (OTHER_WAY if asks(c.question) else WHO_OR_WHAT),
+                    reverse_prompt=c.reverse_prompt or (OTHER_WAY if asks(c.question) else WHO_OR_WHAT),
                     image=c.image,
                 )
             else:
@@ -255,6 +255,15 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
             if clozes(b.text):
                 key = f"{self.base}/bullet/{b.id or _cloze_key(b)}"
                 yield Card(key, CardKind.CLOZE, self.section, block, b, guard_clozes(b.text), ())
+            yield from self._dated(block, b, f"{self.base}/bullet-date/{b.id or normalise(plain(b.text))}")
+
+    def _dated(self, block: BulletList | ComparisonTable, item: Bullet | Point, key: str) -> Iterator[Card]:
+        """A dated bullet or point is asked its date once: by its own blank when the date stands in
+        its text (a "When?" card would show it), else by a "When?" card."""
+        date = item.date
+        if date and not set(words(date)) & set(words(plain(item.text))):
+            text = unclozed(item.text)
+            yield Card(key, CardKind.EVENT, self.section, block, item, text, (Text(date),), prompt="When?")
 
     def visit_table(self, block: ComparisonTable) -> Iterator[Card]:
         """A cloze card per point with cloze marks, its column heading before it ("Factors in favour
@@ -268,40 +277,61 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
         prompt = "Which column: " + _or_list(headings) + "?"
         for column, subject in zip(block.columns, _subjects(headings), strict=True):
             for point in column.points:
-                if clozes(point.text):
+                if "blanks" in block.ask and clozes(point.text):
                     key = f"{base}/point/{_cloze_key(point)}"
                     text = guard_clozes((*column.heading, Text(": "), *point.text))
                     yield Card(key, CardKind.CLOZE, section, block, point, text, (), context=context)
-                key = f"{base}/column/{normalise(plain(point.text))}"
-                text = mask(unclozed(point.text), subject)
-                yield Card(
-                    key, CardKind.TABLE, section, block, point, text, column.heading, prompt=prompt, context=context
-                )
+                if "columns" in block.ask:
+                    key = f"{base}/column/{normalise(plain(point.text))}"
+                    text = mask(unclozed(point.text), subject)
+                    heading = column.heading
+                    yield Card(
+                        key, CardKind.TABLE, section, block, point, text, heading, prompt=prompt, context=context
+                    )
+                yield from self._dated(block, point, f"{base}/point-date/{normalise(plain(point.text))}")
 
     def visit_events(self, block: Timeline) -> Iterator[Card]:
+        """Event -> date ("When?") and date -> event ("What happened?"), as `ask` says; date -> event
+        only where the date names this event alone."""
         if not (self.section.cards and block.cards):
             return
         for e in block.events:
+            ask = e.ask or block.ask
+            key = f"{self.base}/event/{e.id or normalise(e.date)}"
+            named = " ".join(words(e.date)) not in self.ambiguous
+            text, date = unclozed(e.text), (Text(e.date),)
+            if ask == "event":  # only date -> event
+                if named:
+                    yield Card(key, CardKind.EVENT, self.section, block, e, date, text, prompt=WHAT_HAPPENED)
+                continue
             yield Card(
-                f"{self.base}/event/{e.id or normalise(e.date)}",
+                key,
                 CardKind.EVENT,
                 self.section,
                 block,
                 e,
-                unclozed(e.text),
-                (Text(e.date),),
+                text,
+                date,
                 prompt="When?",
-                # Asked date -> event only where the date names this event alone.
-                reverse=" ".join(words(e.date)) not in self.ambiguous,
-                reverse_prompt="What happened?",
+                reverse=ask == "both" and named,
+                reverse_prompt=WHAT_HAPPENED,
             )
 
     def visit_terms(self, block: Glossary) -> Iterator[Card]:
+        """Term -> definition ("Define the term.") and definition -> term ("Which key term is this?"),
+        as `ask` says; the definition asked for its term does not show the term."""
         if not (self.section.cards and block.cards):
             return
         for t in block.terms:
+            ask = t.ask or block.ask
+            key = f"{self.base}/term/{t.id or normalise(plain(t.term))}"
+            masked = _masked_definition(t)
+            if ask == "term":  # only definition -> term
+                question = masked or t.definition
+                yield Card(key, CardKind.TERM, self.section, block, t, question, t.term, prompt=WHICH_TERM)
+                continue
             yield Card(
-                f"{self.base}/term/{t.id or normalise(plain(t.term))}",
+                key,
                 CardKind.TERM,
                 self.section,
                 block,
@@ -309,12 +339,14 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                 t.term,
                 t.definition,
                 prompt="Define the term.",
-                reverse=True,
-                reverse_prompt="Which key term is this?",
-                reverse_question=_masked_definition(t),
+                reverse=ask == "both",
+                reverse_prompt=WHICH_TERM,
+                reverse_question=masked,
             )
 
 
+WHAT_HAPPENED = "What happened?"
+WHICH_TERM = "Which key term is this?"
 # Prompts for explicit cards whose front does not ask anything by itself.
 WHO_OR_WHAT = "Who or what is this?"
 OTHER_WAY = "Which question has this answer?"

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .. import inline
-from ..cards import front_key, generate
+from ..cards import duplicate_fronts
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model import (
     IMAGE_TYPES,
@@ -181,7 +181,7 @@ class ModelBuilder:
                 sections.append(section)
         notes = Notes(meta=meta, sections=tuple(sections), source=source, settings=settings)
         if not self.errors:
-            self.errors.extend(repeated_questions(notes))
+            self.errors.extend(duplicate_fronts(notes))
         return notes
 
     def meta(self, raw: Any) -> Meta:
@@ -494,38 +494,6 @@ class ModelBuilder:
         if not looks_right(head):
             return bad(f"is not a {kind} file (its first bytes are not those of one)")
         return Image(file, name, self.loc(path, value=True))
-
-
-def repeated_questions(notes: Notes) -> list[Diagnostic]:
-    """A located error for every question asked twice (students could not tell the cards apart).
-
-    `cards.duplicate_fronts`, except that events may share a date ("November 1923": three things
-    happened): their date -> event questions may repeat one another, never another question.
-    """
-    first: dict[str, tuple[Location, bool]] = {}
-    problems = []
-    for card in generate(notes):
-        for question in card.questions()[:1] if card.is_cloze else card.questions():
-            key = front_key(question)
-            if not key:
-                continue
-            date = isinstance(card.item, Event) and inline.plain(question.front) == card.item.date
-            if key not in first:
-                first[key] = card.loc, date
-                continue
-            where, was_date = first[key]
-            if date and was_date:
-                continue
-            text = inline.plain(question.front)
-            short = text if len(text) <= 60 else text[:57] + "..."
-            problems.append(
-                Diagnostic(
-                    card.loc,
-                    f"two cards ask the same question {short!r} (first at line {where.line}); "
-                    "reword one, or turn off generated cards with 'cards = false'",
-                )
-            )
-    return problems
 
 
 def _one_of(choices: tuple[str, ...]) -> str:

@@ -33,7 +33,20 @@ from reportlab.platypus import Image as Picture
 
 from ...cards import CardKind, generate
 from ...inline import plain
-from ...model import BulletList, CardList, ComparisonTable, Glossary, Image, Location, Notes, Rich, Section, Timeline
+from ...keydates import key_dates
+from ...model import (
+    BulletList,
+    CardList,
+    ComparisonTable,
+    Event,
+    Glossary,
+    Image,
+    Location,
+    Notes,
+    Rich,
+    Section,
+    Timeline,
+)
 from ...model import Paragraph as NoteParagraph
 from ...visitor import BlockVisitor
 from .._media import RASTER, Media, collect
@@ -171,6 +184,7 @@ class _Booklet(BlockVisitor[list[Flowable]]):
         body: list[Flowable] = []
         for i, section in enumerate(self.notes.sections, 1):
             body += self.section(section, str(i))
+        body += self.key_dates()
         if questions:
             body += self.test_yourself()
         return [*self.title_block(), *self.contents(questions), PageBreak(), *body]
@@ -236,6 +250,8 @@ class _Booklet(BlockVisitor[list[Flowable]]):
         entries = []
         for i, section in enumerate(self.notes.sections, 1):
             entries += self._section_entries(section, str(i))
+        if self.dated():
+            entries.append(_back_entry("key-dates", "Key dates"))
         if questions and self.quiz():
             entries += [_back_entry("test-yourself", "Test yourself"), _back_entry("answers", "Answers")]
         return [e for e in entries if e.level <= 1]
@@ -340,6 +356,23 @@ class _Booklet(BlockVisitor[list[Flowable]]):
                 item = (question.front, question.back, card.image)
                 groups.setdefault(card.section.id, (card.section, []))[1].append(item)
         return list(groups.values())
+
+    def dated(self) -> tuple[Event, ...]:
+        """The dated bullets and table points (events are drawn where they stand)."""
+        return tuple(key_dates(self.notes, events=False))
+
+    def key_dates(self) -> list[Flowable]:
+        """The dated bullets and points drawn as one timeline after the sections, so a date typed once
+        on its bullet still shows on a timeline."""
+        dated = self.dated()
+        if not dated:
+            return []
+        timeline = Timeline(dated, False, dated[0].loc)
+        return [
+            CondPageBreak(45 * mm),
+            Heading(_back_entry("key-dates", "Key dates"), self.s.h1),
+            *self.visit_events(timeline),
+        ]
 
     def test_yourself(self) -> list[Flowable]:
         s = self.s

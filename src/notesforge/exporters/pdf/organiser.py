@@ -18,7 +18,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.platypus import Frame, FrameBreak, PageTemplate, Paragraph, Table
 
 from ...inline import plain
-from ...model import BulletList, ComparisonTable, Event, Glossary, Notes, Term, Timeline
+from ...keydates import key_dates
+from ...model import ComparisonTable, Glossary, Notes, Term
 from . import fonts
 from .document import Margins, doc_with_templates
 from .markup import dated_text, escape_text, para_text
@@ -43,20 +44,6 @@ COLUMNS = 3
 def big_questions(notes: Notes) -> list[str]:
     """Section titles that ask a question, in document order."""
     return [plain(s.title).strip() for s in notes.walk() if plain(s.title).strip().endswith("?")]
-
-
-def key_dates(notes: Notes) -> list[Event]:
-    """The events, and the bullets and table points that have a date (as events), in document order."""
-    dates: list[Event] = []
-    for section in notes.walk():
-        for block in section.blocks:
-            if isinstance(block, Timeline):
-                dates += block.events
-            elif isinstance(block, BulletList):
-                dates += [Event(b.date, b.text, b.id, b.loc) for b in block.items if b.date]
-            elif isinstance(block, ComparisonTable):
-                dates += [Event(p.date, p.text, None, p.loc) for c in block.columns for p in c.points if p.date]
-    return dates
 
 
 def key_terms(notes: Notes) -> list[Term]:
