@@ -112,6 +112,37 @@ class ComparisonTable:
 
 
 @dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a grid; `text == ()` for a cell written empty (`""`)."""
+
+    text: Rich
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    heading: Rich
+    cells: tuple[Cell, ...]  # one per column of its grid
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Rows of items against columns of aspects: the learning is in each row's cells."""
+
+    type: ClassVar[str] = "grid"
+
+    id: str
+    caption: Rich | None
+    corner: Rich | None  # the heading over the column of row headings
+    columns: tuple[Rich, ...]  # the headings of the cell columns
+    rows: tuple[GridRow, ...]
+    cards: bool
+    ask: tuple[str, ...]  # which cards: "cells", "blanks"
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     date: str
     text: Rich
