@@ -93,7 +93,7 @@ def test_schema_is_json_and_describes_the_format() -> None:
         "date",
     }
     block_types = {b["properties"]["type"]["const"] for b in schema["$defs"]["block"]["oneOf"]}
-    assert block_types == {"paragraph", "bullets", "table", "events", "terms", "cards"}
+    assert block_types == {"paragraph", "bullets", "table", "grid", "events", "terms", "cards"}
 
 
 def test_formats_lists_every_registered_exporter() -> None:

@@ -234,10 +234,10 @@ class CardList:
     loc: Location
 
 
-Block: TypeAlias = "Paragraph | BulletList | ComparisonTable | Timeline | Glossary | CardList"
+Block: TypeAlias = "Paragraph | BulletList | ComparisonTable | Grid | Timeline | Glossary | CardList"
 # Every block type, in the order the format documents them. Each has a `type`, its name in the notes
 # (`type = "bullets"`); `notesforge.visitor` dispatches on it.
-BLOCK_TYPES: tuple[type, ...] = (Paragraph, BulletList, ComparisonTable, Timeline, Glossary, CardList)
+BLOCK_TYPES: tuple[type, ...] = (Paragraph, BulletList, ComparisonTable, Grid, Timeline, Glossary, CardList)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +257,7 @@ class Section:
             yield from sub.walk()
 
 
-B = TypeVar("B", Paragraph, BulletList, ComparisonTable, Timeline, Glossary, CardList)
+B = TypeVar("B", Paragraph, BulletList, ComparisonTable, Grid, Timeline, Glossary, CardList)
 
 
 @dataclass(frozen=True, slots=True)
