@@ -26,7 +26,7 @@ from support.anki import (  # the real Anki backend (test extra), not a mock
     text_of,
 )
 from support.cardimages import DOT, FIRST_CARD_LINE, card_notes
-from support.common import EPOCH, HOSTILE, SEED
+from support.common import EPOCH, GRID, HOSTILE, SEED
 
 import notesforge
 from notesforge.cards import generate
@@ -108,6 +108,48 @@ def test_generated_cards_from_table_dates_and_terms(seed_col) -> None:
     assert len(col.find_notes('"note:notesforge Cloze"')) == by_kind["cloze"]
     assert len(col.find_notes('"note:notesforge Basic (and reversed card)"')) == by_kind["event"] + by_kind["term"] + 2
     assert by_kind["table"] == 8 and by_kind["event"] == 7 and by_kind["term"] == 18
+
+
+def test_grid_cells_are_asked_by_row_and_column(build_format, tmp_path: Path) -> None:
+    notes = notesforge.load(GRID)
+    col = open_collection(tmp_path / "grid")
+    try:
+        import_deck(col, build_format(notes, "anki"))
+        assert col.note_count() == len(list(generate(notes))) == 11
+        assert col.card_count() == expected_card_count(notes) == 11
+        assert col.get_empty_cards().notes == []
+        [nid] = col.find_notes('"Front:First Five-Year Plan (1928–32) — Results?"')
+        note = col.get_note(nid)
+        assert note.note_type()["name"] == "notesforge Basic"
+        assert note["Back"] == "Output of coal and steel <b>doubled</b>"
+        [card] = note.cards()
+        assert text_of(card.question()) == "The Five-Year Plans First Five-Year Plan (1928–32) — Results?"
+        assert text_of(card.answer()).endswith("— Results? Output of coal and steel doubled")
+        fronts = sorted(text_of(col.get_note(n)["Front"]) for n in col.find_notes('"note:notesforge Basic"'))
+        assert fronts == sorted(
+            [
+                "First Five-Year Plan (1928–32) — Aims?",
+                "First Five-Year Plan (1928–32) — Results?",
+                "Second Five-Year Plan (1933–37) — Aims?",  # its empty Results cell asks nothing
+                "Third Five-Year Plan (1938–41) — Aims?",
+                "Third Five-Year Plan (1938–41) — Results?",
+                "Stakhanov — Role?",
+                "GOSPLAN — Role?",
+            ]
+        )
+        # ask = ["cells", "blanks"]: the cells with cloze marks are cloze cards too, headed by their row and column.
+        [nid] = col.find_notes('"Text:*German invasion*"')
+        cloze = col.get_note(nid)
+        assert (
+            cloze["Text"]
+            == "Third Five-Year Plan (1938–41) — Results: Cut short by the German invasion of {{c1::1941}}"
+        )
+        assert cloze["Extra"] == "The <i>Five-Year</i> Plans"
+        [card] = cloze.cards()
+        assert text_of(card.question()).endswith("Results: Cut short by the German invasion of [...]")
+        assert text_of(card.answer()).endswith("German invasion of 1941 The Five-Year Plans")
+    finally:
+        col.close()
 
 
 def test_cloze_cards_render_their_blanks(seed_col) -> None:

@@ -110,9 +110,79 @@ def test_seed_cards_have_unique_keys_and_fronts(seed_notes: notesforge.Notes) ->
     cards = list(generate(seed_notes))
     assert len({c.key for c in cards}) == len(cards)
     assert all(c.key.startswith("stalin-ussr-1924-41/") for c in cards)
-    assert {c.kind for c in cards} == set(CardKind)
+    assert {c.kind for c in cards} == set(CardKind) - {CardKind.CELL}  # the seed has no grid
 
 
 def test_generation_is_deterministic() -> None:
     path = Path(__file__).parent / "fixtures" / "valid" / "nested.toml"
     assert [c.key for c in generate(notesforge.load(path))] == [c.key for c in generate(notesforge.load(path))]
+
+
+# --- grids ---------------------------------------------------------------------------
+
+GRID = """
+[notes]
+id = "g"
+title = "G"
+language = "en"
+
+[[section]]
+id = "s"
+title = "S"
+
+[[section.block]]
+type = "grid"
+id = "plans"
+caption = "The *Five-Year* Plans"
+columns = ["Aims", "Results"]
+
+[[section.block.rows]]
+heading = "First Five-Year Plan (1928–32)"
+cells = ["Heavy industry: [[coal, iron, steel]]", "Output of coal and steel doubled"]
+
+[[section.block.rows]]
+heading = "Second Five-Year Plan (1933–37)"
+cells = ["Heavy industry, transport", ""]
+"""
+
+
+def test_a_grid_asks_each_non_empty_cell_by_its_row_and_column() -> None:
+    cards = list(generate(load(GRID)))
+    assert [c.kind for c in cards] == [CardKind.CELL] * 3  # the empty cell asks nothing
+    first = cards[0]
+    assert inline.plain(first.question) == "First Five-Year Plan (1928–32) — Aims?"
+    assert inline.plain(first.answer) == "Heavy industry: coal, iron, steel"
+    assert not inline.clozes(first.answer)  # a cloze mark is a bold fact here, not a blank
+    assert first.prompt == "" and not first.reverse
+    assert inline.plain(first.extra) == "The Five-Year Plans"  # the caption
+    assert first.item is first.block.rows[0].cells[0]
+    assert [c.key for c in cards] == [
+        "g/s/plans/cell/first-five-year-plan-1928-32/aims",
+        "g/s/plans/cell/first-five-year-plan-1928-32/results",
+        "g/s/plans/cell/second-five-year-plan-1933-37/aims",
+    ]
+    [question] = cards[1].questions()
+    assert inline.plain(question.front) == "First Five-Year Plan (1928–32) — Results?"
+    assert inline.plain(question.back) == "Output of coal and steel doubled"
+
+
+def test_a_grid_cell_keeps_its_card_when_its_text_is_edited() -> None:
+    before = [c.key for c in generate(load(GRID))]
+    after = [c.key for c in generate(load(GRID.replace("coal and steel doubled", "coal and steel more than doubled")))]
+    assert before == after
+
+
+def test_blanks_make_cloze_cards_of_the_cells_with_cloze_marks() -> None:
+    cards = list(generate(load(GRID.replace('columns = ["Aims"', 'ask = ["blanks"]\ncolumns = ["Aims"'))))
+    [cloze] = cards
+    assert cloze.kind is CardKind.CLOZE and cloze.key == "g/s/plans/blank/coal-iron-steel"
+    [question] = cloze.questions()
+    assert inline.plain(question.front) == "First Five-Year Plan (1928–32) — Aims: Heavy industry: […]"
+    assert inline.plain(question.back) == "coal, iron, steel"
+    both = list(generate(load(GRID.replace('columns = ["Aims"', 'ask = ["cells", "blanks"]\ncolumns = ["Aims"'))))
+    assert [c.kind for c in both] == [CardKind.CELL, CardKind.CLOZE, CardKind.CELL, CardKind.CELL]
+
+
+def test_a_grid_without_cards_makes_none() -> None:
+    assert list(generate(load(GRID.replace('id = "plans"', 'id = "plans"\ncards = false')))) == []
+    assert list(generate(load(GRID.replace('title = "S"', 'title = "S"\ncards = false')))) == []

@@ -6,10 +6,12 @@ import json
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.common import GRID
 
 import notesforge
 from notesforge import registry
@@ -93,7 +95,39 @@ def test_schema_is_json_and_describes_the_format() -> None:
         "date",
     }
     block_types = {b["properties"]["type"]["const"] for b in schema["$defs"]["block"]["oneOf"]}
-    assert block_types == {"paragraph", "bullets", "table", "events", "terms", "cards"}
+    assert block_types == {"paragraph", "bullets", "table", "grid", "events", "terms", "cards"}
+
+
+def test_check_counts_grids() -> None:
+    code, out, err = run("check", str(GRID))
+    assert code == 0, err
+    assert (
+        out == f"{GRID}: ok: 2 sections, 0 bullets, 0 tables, 3 grids, 0 events, 0 terms, 11 cards (7 cell, 4 cloze)\n"
+    )
+
+
+def test_schema_describes_a_grid() -> None:
+    schema = json.loads(run("schema")[1])
+    defs = schema["$defs"]
+    [grid] = [b for b in defs["block"]["oneOf"] if b["properties"]["type"]["const"] == "grid"]
+    assert grid["additionalProperties"] is False
+    assert grid["required"] == ["type", "id", "columns", "rows"]
+    props = grid["properties"]
+    assert set(props) == {"type", "id", "caption", "corner", "columns", "cards", "ask", "rows"}
+    assert props["columns"]["minItems"] == 1 and props["columns"]["items"] == {"type": "string", "minLength": 1}
+    assert props["ask"]["items"] == {"enum": ["cells", "blanks"]}
+    assert props["rows"] == {**props["rows"], "type": "array", "minItems": 1, "items": {"$ref": "#/$defs/grid-row"}}
+    row = defs["grid-row"]
+    assert row["required"] == ["heading", "cells"] and row["additionalProperties"] is False
+    assert row["properties"]["cells"]["items"] == {"type": "string"}  # "" is an empty cell
+    assert row["properties"]["heading"]["minLength"] == 1
+    # The test notes' grids have only the keys the schema names.
+    for section in tomllib.loads(GRID.read_text(encoding="utf-8"))["section"]:
+        for block in [*section.get("block", []), *(b for sub in section.get("section", []) for b in sub["block"])]:
+            if block["type"] == "grid":
+                assert set(block) <= set(props) and set(grid["required"]) <= set(block)
+                for r in block["rows"]:
+                    assert set(r) == set(row["properties"])
 
 
 def test_formats_lists_every_registered_exporter() -> None:

@@ -28,6 +28,7 @@ from notesforge.model import (
     ClozeCard,
     ComparisonTable,
     Glossary,
+    Grid,
     Notes,
     Paragraph,
     Rich,
@@ -39,6 +40,7 @@ from notesforge.model import (
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "source" / "notes.toml"
 HOSTILE = ROOT / "tests" / "data" / "hostile.toml"
+GRID = ROOT / "tests" / "data" / "grid.toml"
 EPOCH = 1700000000  # as fixed by conftest's autouse fixture
 MODIFIED = "2023-11-14T22:13:20Z"  # EPOCH in UTC
 
@@ -209,7 +211,7 @@ def build(notes: Notes, out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def booklets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The seed, the hostile text and the nested notes, each built once for the module."""
+    """The seed, the hostile text, the nested notes and the grids, each built once for the module."""
     out = tmp_path_factory.mktemp("epub")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
@@ -217,6 +219,7 @@ def booklets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "seed": notesforge.load(SEED),
             "hostile": notesforge.load(HOSTILE),
             "nested": nested_notes(),
+            "grid": notesforge.load(GRID),
         }
     return {name: build(n, out / name) for name, n in notes.items()}
 
@@ -244,7 +247,7 @@ def book(booklets: dict[str, Path]) -> Booklet:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["seed", "hostile", "nested"])
+@pytest.mark.parametrize("name", ["seed", "hostile", "nested", "grid"])
 def test_epubcheck_reports_no_error_and_no_warning(reports: dict[str, Report], name: str) -> None:
     report = reports[name]
     print(report.summary())
@@ -343,6 +346,43 @@ def test_comparison_table_has_caption_and_header_row(seed: Notes, book: Booklet)
     rows = [[text_of(td) for td in tr.iterfind("x:td", NS)] for tr in table.iterfind("x:tbody/x:tr", NS)]
     columns = [list(col) for col in zip(*rows, strict=True)]
     assert columns == [[words(plain(p.text)) for p in c.points] for c in block.columns]
+
+
+def test_a_grid_names_each_cell_by_its_row_and_column_heading(booklets: dict[str, Path]) -> None:
+    notes, book = notesforge.load(GRID), Booklet(booklets["grid"])
+    plans, people, _ = notes.blocks(Grid)
+    tables = list(book.section_doc(notes.sections[0]).iterfind(".//x:table[@class='grid']", NS))
+    assert len(tables) == 3
+    table = tables[0]
+    assert text_of(table.find("x:caption", NS)) == "The Five-Year Plans"
+    assert table.find("x:caption/x:em", NS).text == "Five-Year"
+    [header] = table.iterfind("x:thead/x:tr", NS)
+    assert [(th.get("scope"), text_of(th)) for th in header] == [("col", "Plan"), ("col", "Aims"), ("col", "Results")]
+    rows = list(table.iterfind("x:tbody/x:tr", NS))
+    assert [(r[0].tag, r[0].get("scope")) for r in rows] == [(f"{{{NS['x']}}}th", "row")] * 3
+    got = [[text_of(cell) for cell in row] for row in rows]
+    assert got == [[words(plain(r.heading)), *(words(plain(c.text)) for c in r.cells)] for r in plans.rows]
+    assert got[1][2] == ""  # the empty cell
+    assert [text_of(k) for k in rows[0].iterfind("x:td/x:strong", NS)] == ["coal, iron, steel", "doubled"]
+    # No caption, no corner: no <caption>, and an empty data cell above the row headings.
+    second = tables[1]
+    assert second.find("x:caption", NS) is None
+    assert [(c.tag.split("}")[1], text_of(c)) for c in second.find("x:thead/x:tr", NS)] == [("td", ""), ("th", "Role")]
+    assert [text_of(r[0]) for r in second.iterfind("x:tbody/x:tr", NS)] == [plain(r.heading) for r in people.rows]
+
+
+def test_grid_cells_are_asked_in_the_self_test(booklets: dict[str, Path]) -> None:
+    notes, book = notesforge.load(GRID), Booklet(booklets["grid"])
+    test = book.section_doc(notes.sections[0]).find(".//x:section[@class='self-test']", NS)
+    questions = [re.sub(r" Answer \d+$", "", text_of(li)) for li in test.iterfind(".//x:li", NS)]
+    assert questions[:3] == [
+        "First Five-Year Plan (1928–32) — Aims?",
+        "First Five-Year Plan (1928–32) — Results?",
+        "Second Five-Year Plan (1933–37) — Aims?",
+    ]
+    assert "Stakhanov — Role?" in questions and not any(q.startswith("Only row") for q in questions)
+    answers = [text_of(a) for a in test.iterfind(".//x:aside", NS)]
+    assert answers[0] == "1. Heavy industry: coal, iron, steel Back to question 1"
 
 
 def test_events_are_an_ordered_timeline_and_terms_a_glossary(seed: Notes, book: Booklet) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from support.cardimages import FIRST_CARD_LINE, card_notes
-from support.common import EPOCH, SEED
+from support.common import EPOCH, GRID, SEED
 from support.prints import build, check_print_basics, nows
 
 import notesforge
@@ -202,6 +202,14 @@ def test_kinds_and_sections_choose_the_cards(seed: Notes, tmp_path: Path) -> Non
     sheets = Sheets(build(seed, "flashcards", tmp_path, kinds="basic", sections="death-of-lenin").path)
     cards = expected_cards(seed, lambda c: c.kind is CardKind.BASIC and c.section.id == "death-of-lenin")
     assert len(cards) == 7
+    check_fronts_and_backs(sheets, cards)
+
+
+def test_grid_cells_print_as_cards_of_their_own_kind(tmp_path: Path) -> None:
+    notes = notesforge.loads(GRID.read_bytes(), str(GRID), epoch=EPOCH)
+    sheets = Sheets(build(notes, "flashcards", tmp_path, kinds="cell").path)
+    cards = expected_cards(notes, lambda c: c.kind is CardKind.CELL)
+    assert len(cards) == 7 and cards[0].front == " First Five-Year Plan (1928–32) — Aims?"
     check_fronts_and_backs(sheets, cards)
 
 

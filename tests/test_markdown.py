@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from support.common import HOSTILE, SEED, TESTS
+from support.common import GRID, HOSTILE, SEED, TESTS
 
 import notesforge
 from notesforge.cards import generate
@@ -178,6 +178,41 @@ def test_uneven_columns_are_padded() -> None:
     text = to_markdown(notes_of(ComparisonTable("t", None, (short, long, third), True, LOC)))
     rows = [line for line in text.split("\n") if line.startswith("|")]
     assert rows == ["| A | B | C |", "| --- | --- | --- |", "| a1 | b0 | c1 |", "|   | b1 | c2 |", "|   | b2 |   |"]
+
+
+def test_a_grid_is_a_pipe_table_with_its_row_headings_first(build_format) -> None:
+    text = build_format(notesforge.load(GRID), "markdown").read_text(encoding="utf-8")
+    assert (
+        "**The *Five-Year* Plans**\n\n"
+        "| Plan | Aims | Results |\n"
+        "| --- | --- | --- |\n"
+        "| **First Five-Year Plan (1928–32)** | Heavy industry: **coal, iron, steel** | "
+        "Output of coal and steel **doubled** |\n"
+        "| **Second Five-Year Plan (1933–37)** | Heavy industry, **transport** |   |\n"
+        "| **Third Five-Year Plan (1938–41)** | **Rearmament** | Cut short by the German invasion of **1941** |\n"
+    ) in text
+    # No corner heading: the first header cell is empty.
+    assert "|   | Role |\n| --- | --- |\n| **Stakhanov** | A miner held up as a model worker |\n" in text
+
+
+@needs_pandoc
+def test_pandoc_reads_a_grid_back_cell_by_cell() -> None:
+    html = pandoc_html(to_markdown(notesforge.load(GRID)))
+    tables = [
+        [
+            [squash(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+        ]
+        for table in re.findall(r"<table>(.*?)</table>", html, re.S)
+    ]
+    assert tables[0] == [
+        ["Plan", "Aims", "Results"],
+        ["First Five-Year Plan (1928–32)", "Heavy industry: coal, iron, steel", "Output of coal and steel doubled"],
+        ["Second Five-Year Plan (1933–37)", "Heavy industry, transport", ""],
+        ["Third Five-Year Plan (1938–41)", "Rearmament", "Cut short by the German invasion of 1941"],
+    ]
+    assert tables[2] == [["", "A", "B", "C"], ["Only row", "a", "", "c"]]
+    assert "<strong>First Five-Year Plan (1928–32)</strong>" in html
 
 
 def test_front_matter_option(seed_notes: Notes, build_format) -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from support.common import EPOCH, SEED
+from support.common import EPOCH, GRID, SEED
 from support.prints import build, check_print_basics, nows
 
 import notesforge
 from notesforge.inline import plain
-from notesforge.model import ComparisonTable, Glossary, Notes, Timeline
+from notesforge.model import ComparisonTable, Glossary, Grid, Notes, Timeline
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -84,6 +84,25 @@ def test_key_dates_are_in_the_notes_order_with_their_events(organiser: Organiser
 
 def test_no_text_is_smaller_than_7_points(organiser: Organiser) -> None:
     assert organiser.chars
+    assert min(c["size"] for c in organiser.chars) >= 7 - 1e-6
+
+
+def test_grids_are_shown_with_the_tables_under_their_captions(tmp_path: Path) -> None:
+    notes = notesforge.loads(GRID.read_bytes(), str(GRID), epoch=EPOCH)
+    path = build(notes, "organiser", tmp_path).path
+    organiser = Organiser(path)
+    assert len(organiser.sizes) == 1
+    with pdfplumber.open(path) as pdf:
+        tables = [t for page in pdf.pages for t in page.extract_tables()]
+    at = 0
+    for grid, band in zip(notes.blocks(Grid), ["The Five-Year Plans", "Role", "A, B, C"], strict=True):
+        expected = [[plain(h) for h in (grid.corner or (), *grid.columns)]]
+        at = organiser.text.find(nows(band + "".join(expected[0])), at)  # its band, then its headings, in order
+        assert at >= 0, band
+        expected += [[plain(r.heading), *(plain(c.text) for c in r.cells)] for r in grid.rows]
+        assert [[nows(c or "") for c in row] for row in expected] in [
+            [[nows(c or "") for c in row] for row in t] for t in tables
+        ]
     assert min(c["size"] for c in organiser.chars) >= 7 - 1e-6
 
 

@@ -16,13 +16,13 @@ import pdfplumber
 import pypdf
 import pytest
 from support.cardimages import FIRST_CARD_LINE, card_notes
-from support.common import EPOCH, HOSTILE, SEED
+from support.common import EPOCH, GRID, HOSTILE, SEED
 from support.pdf import MM, Pdf, assert_fonts_embedded, squash
 
 import notesforge
 from notesforge.cards import CardKind, generate
 from notesforge.inline import plain
-from notesforge.model import BulletList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
+from notesforge.model import BulletList, ComparisonTable, Glossary, Grid, Notes, Paragraph, Timeline
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -253,6 +253,56 @@ def test_three_column_table_widths_follow_the_text_within_limits(nested: tuple[N
 
     widths = balanced_widths([["a"], ["b" * 100]], 300)
     assert sum(widths) == pytest.approx(300) and widths[1] / widths[0] == pytest.approx(1.6)
+
+
+def test_a_grid_prints_row_by_row_with_its_row_headings_in_bold(tmp_path: Path) -> None:
+    notes = notesforge.loads(GRID.read_bytes(), str(GRID), epoch=EPOCH)
+    pdf = Pdf(build(notes, tmp_path))
+    plans, people, quiet = notes.blocks(Grid)
+    for grid in (plans, people, quiet):
+        [table] = [t for t in pdf.tables if t and len(t) > 1 and squash(t[1][0] or "") == plain(grid.rows[0].heading)]
+        assert [squash(c or "") for c in table[0]] == [plain(h) for h in (grid.corner or (), *grid.columns)]
+        assert [[squash(c or "") for c in row] for row in table[1:]] == [
+            [plain(r.heading), *(plain(c.text) for c in r.cells)] for r in grid.rows
+        ]
+    assert "The Five-Year Plans" in pdf.text  # the caption
+    with pdfplumber.open(pdf.path) as doc:
+        chars = [c for page in doc.pages for c in page.chars]
+    text = "".join(c["text"] for c in chars)
+    heading = text.index("Second Five-Year Plan")
+    assert all("Bold" in c["fontname"] for c in chars[heading : heading + 6])
+    cell = text.index("Heavy industry, ")
+    assert "Bold" not in chars[cell]["fontname"]
+    assert "Bold" in chars[text.index("transport", cell)]["fontname"]  # **transport**
+
+
+def test_a_long_grid_repeats_its_heading_row_on_every_page(tmp_path: Path) -> None:
+    rows = "\n".join(
+        f'{{ heading = "Row {i}", cells = ["{"Words enough to wrap over a line or two. " * 4}", "r{i}"] }},'
+        for i in range(40)
+    )
+    source = f"""
+[notes]
+id = "long"
+title = "Long grid"
+language = "en"
+[[section]]
+id = "s"
+title = "S"
+[[section.block]]
+type = "grid"
+id = "g"
+corner = "Item"
+columns = ["Left heading", "Right heading"]
+rows = [
+{rows}
+]
+"""
+    pdf = Pdf(build(notesforge.loads(source, "long.toml", epoch=EPOCH), tmp_path))
+    tables = [t for t in pdf.tables if t and t[0] == ["Item", "Left heading", "Right heading"]]
+    assert len(tables) >= 2 and len(pdf.pages) >= 3
+    assert [row[0] for t in tables for row in t[1:]] == [f"Row {i}" for i in range(40)]
+    assert [row[2] for t in tables for row in t[1:]] == [f"r{i}" for i in range(40)]
 
 
 def test_timeline_is_drawn_as_vector_graphics_in_date_order(book: Pdf, seed: Notes) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.common import GRID
 
 import notesforge
 from notesforge import inline
 from notesforge.alltext import all_text
 from notesforge.cards import generate
 from notesforge.diagnostics import NotesError
-from notesforge.model import BulletList, ComparisonTable, Glossary
+from notesforge.model import BulletList, ComparisonTable, Glossary, Grid
 from notesforge.stats import stats
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -167,3 +168,64 @@ def test_diagnostics_never_print_control_or_bidi_characters_raw(tmp_path: Path) 
         notesforge.load(source)
     rendered = caught.value.render()
     assert "\u202e" not in rendered and "\\u202e" in rendered
+
+
+# --- grids ---------------------------------------------------------------------------
+
+
+def test_a_grid_is_read_row_by_row_with_its_empty_cells() -> None:
+    notes = notesforge.load(GRID)
+    lines = GRID.read_text(encoding="utf-8").splitlines()
+    plans, people, quiet = notes.blocks(Grid)
+    assert (plans.id, inline.plain(plans.caption), inline.plain(plans.corner)) == (
+        "five-year-plans",
+        "The Five-Year Plans",
+        "Plan",
+    )
+    assert [inline.plain(h) for h in plans.columns] == ["Aims", "Results"]
+    assert plans.ask == ("cells", "blanks") and plans.cards
+    assert [inline.plain(r.heading) for r in plans.rows] == [
+        "First Five-Year Plan (1928–32)",
+        "Second Five-Year Plan (1933–37)",
+        "Third Five-Year Plan (1938–41)",
+    ]
+    second = plans.rows[1]
+    assert [inline.plain(c.text) for c in second.cells] == ["Heavy industry, transport", ""]
+    assert second.cells[1].text == ()  # written "" : an empty cell, not a missing one
+    assert [c.answer for c in inline.clozes(plans.rows[0].cells[1].text)] == ["doubled"]
+    # Rows and cells carry their lines: a [[section.block.rows]] header, an inline row.
+    assert lines[second.loc.line - 1] == "[[section.block.rows]]"
+    assert 'cells = ["Heavy industry, **transport**", ""]' in lines[second.cells[1].loc.line - 1]
+    assert lines[people.rows[1].loc.line - 1].strip().startswith('{ heading = "GOSPLAN"')
+    # Defaults: no caption or corner, cells asked.
+    assert (people.caption, people.corner, people.ask) == (None, None, ("cells",))
+    assert not quiet.cards and [inline.plain(c.text) for c in quiet.rows[0].cells] == ["a", "", "c"]
+
+
+def test_grids_are_counted_and_their_text_is_located() -> None:
+    notes = notesforge.load(GRID)
+    counts = stats(notes)
+    assert counts.grids == 3 and counts.tables == 0
+    assert " 0 tables, 3 grids, 0 events, " in counts.line()
+    texts = {text: loc.line for loc, text in all_text(notes)}
+    lines = GRID.read_text(encoding="utf-8").splitlines()
+    assert "Plan" in texts and "Results" in texts and "The Five-Year Plans" in texts
+    assert "Output of coal and steel [[doubled]]" in lines[texts["Output of coal and steel doubled"] - 1]
+    assert "" not in texts  # empty cells hold no text
+
+
+def test_two_rows_with_one_heading_ask_the_same_question() -> None:
+    source = GRID.read_text(encoding="utf-8").replace(
+        'heading = "Third Five-Year Plan (1938–41)"', 'heading = "First Five-Year Plan (1928–32)"'
+    )
+    with pytest.raises(NotesError) as caught:
+        notesforge.loads(source, "grid.toml")
+    lines = source.splitlines()
+    first = next(i for i, text in enumerate(lines, 1) if text.startswith('cells = ["Heavy industry: [[coal'))
+    line = lines.index('cells = ["[[Rearmament|what?]]", "Cut short by the German invasion of [[1941]]"]') + 1
+    assert [d.headline() for d in caught.value.diagnostics] == [
+        f"grid.toml:{line}:{col}: error: two cards ask the same question "
+        f"'First Five-Year Plan (1928–32) — {column}?' (first at line {first}); "
+        "reword one, or turn off generated cards with 'cards = false'"
+        for col, column in ((10, "Aims"), (34, "Results"))
+    ]

@@ -66,7 +66,7 @@ def test_every_problem_is_located_at_its_line_or_option() -> None:
         [
             f"n.toml:{line_of(NOTES, 'sections =')}:12: worksheet.sections: unknown section id 'gamma' (known: alpha)",
             f"n.toml:{line_of(NOTES, 'kinds =')}:9: flashcards.kinds: unknown card kind 'clozes'; "
-            "did you mean 'cloze'? (known: basic, cloze, table, event, term)",
+            "did you mean 'cloze'? (known: basic, cloze, table, event, term, cell)",
             f"n.toml:{line_of(NOTES, 'columns =')}:11: flashcards.columns: must be one of 1, 2, 3, 4",
             "--set worksheet.papr: unknown setting 'papr' for worksheet; did you mean 'paper'? "
             "(known: paper, sections, seed, shuffle)",

@@ -9,14 +9,14 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from click.testing import CliRunner
-from support.common import EPOCH, SEED
+from support.common import EPOCH, GRID, SEED
 from support.pdf import MM, squash
 from support.prints import build, check_print_basics, nows
 
 import notesforge
 from notesforge.cli import cli
 from notesforge.inline import clozes, plain
-from notesforge.model import BulletList, CardList, ClozeCard, ComparisonTable, Notes, Rich
+from notesforge.model import BulletList, CardList, ClozeCard, ComparisonTable, Grid, Notes, Rich
 
 
 def test_worksheet_basics(tmp_path: Path) -> None:
@@ -122,6 +122,21 @@ def test_every_cloze_of_the_seed_is_a_numbered_blank_and_keyed_at_the_end(seed: 
     # Headings and the paragraphs stay as context; explicit question cards are not on the worksheet.
     assert nows("The death of Lenin") in body and nows("In his Testament (will) Lenin had warned") in body
     assert nows("When did Lenin die?") not in body
+
+
+def test_the_cloze_marks_of_grid_cells_are_numbered_blanks_in_the_grid(tmp_path: Path) -> None:
+    notes = notesforge.loads(GRID.read_bytes(), str(GRID), epoch=EPOCH)
+    path = build(notes, "worksheet", tmp_path).path
+    body, key, _ = read(path)
+    cells = [c.text for grid in notes.blocks(Grid) for row in grid.rows for c in row.cells if c.text]
+    check_blanks_and_key(body, key, cells)
+    assert "1. coal, iron, steel 2. doubled 3. Rearmament 4. 1941" in key
+    with pdfplumber.open(path) as pdf:
+        tables = [t for page in pdf.pages for t in page.extract_tables()]
+    [plans] = [t for t in tables if t[0] == ["Plan", "Aims", "Results"]]
+    assert [squash(row[0]) for row in plans[1:]] == [plain(r.heading) for r in next(notes.blocks(Grid)).rows]
+    assert nows(plans[1][1]) == "Heavyindustry:(1)" and nows(plans[1][2]) == "Outputofcoalandsteel(2)"
+    assert nows(plans[3][1]) == "(3)(what?)" and plans[2][2] == ""
 
 
 def test_hints_print_after_their_blank_in_small_print(tmp_path: Path) -> None:

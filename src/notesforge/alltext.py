@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .inline import plain
-from .model import BasicCard, BulletList, CardList, ComparisonTable, Glossary, Location, Notes, Paragraph, Timeline
+from .model import (
+    BasicCard,
+    BulletList,
+    CardList,
+    ComparisonTable,
+    Glossary,
+    Grid,
+    Location,
+    Notes,
+    Paragraph,
+    Timeline,
+)
 from .visitor import BlockVisitor
 
 Located = Iterator[tuple[Location, str]]
@@ -45,6 +56,14 @@ class _BlockText(BlockVisitor[Located]):
         for column in block.columns:
             yield column.loc, plain(column.heading)
             yield from ((p.loc, _dated(p.date, plain(p.text))) for p in column.points)
+
+    def visit_grid(self, block: Grid) -> Located:
+        for heading in (block.caption, block.corner, *block.columns):
+            if heading:
+                yield block.loc, plain(heading)
+        for row in block.rows:
+            yield row.loc, plain(row.heading)
+            yield from ((c.loc, plain(c.text)) for c in row.cells if c.text)
 
     def visit_events(self, block: Timeline) -> Located:
         return ((e.loc, e.date + " " + plain(e.text)) for e in block.events)

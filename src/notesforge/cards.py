@@ -29,6 +29,7 @@ from .model import (
     Emphasis,
     Event,
     Glossary,
+    Grid,
     Image,
     Inline,
     Location,
@@ -51,6 +52,7 @@ class CardKind(StrEnum):
     TABLE = "table"  # a comparison-table point -> its column
     EVENT = "event"  # event -> date, date -> event
     TERM = "term"  # term -> definition, definition -> term
+    CELL = "cell"  # a grid's row and column -> its cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +292,27 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                     )
                 yield from self._dated(block, point, f"{base}/point-date/{normalise(plain(point.text))}")
 
+    def visit_grid(self, block: Grid) -> Iterator[Card]:
+        """`ask` "cells": row heading and column heading -> each non-empty cell; "blanks": a cloze card
+        of each cell with cloze marks, its row and column heading before it."""
+        if not (self.section.cards and block.cards):
+            return
+        base, section, extra = f"{self.base}/{block.id}", self.section, block.caption or ()
+        for row in block.rows:
+            for heading, cell in zip(block.columns, row.cells, strict=True):
+                if not cell.text:
+                    continue
+                where = _cell_key(row.heading, heading)
+                if "cells" in block.ask:
+                    question = _cell_front(row.heading, heading, (Text("?"),))
+                    answer = unclozed(cell.text)
+                    yield Card(f"{base}/cell/{where}", CardKind.CELL, section, block, cell, question, answer, extra)
+                if "blanks" in block.ask and clozes(cell.text):
+                    question = _cell_front(row.heading, heading, (Text(": "), *cell.text))
+                    yield Card(
+                        f"{base}/blank/{_cloze_key(cell)}", CardKind.CLOZE, section, block, cell, question, (), extra
+                    )
+
     def visit_events(self, block: Timeline) -> Iterator[Card]:
         """Event -> date ("When?") and date -> event ("What happened?"), as `ask` says; date -> event
         only where the date names this event alone."""
@@ -385,6 +408,15 @@ def _masked_definition(term: Term) -> Rich:
 
 def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _cell_front(row: Rich, column: Rich, end: Rich) -> Rich:
+    """A grid cell's question: its row heading, " — ", its column heading, then `end`."""
+    return (*row, Text(" — "), *column, *end)
+
+
+def _cell_key(row: Rich, column: Rich) -> str:
+    return f"{normalise(plain(row))}/{normalise(plain(column))}"
 
 
 def _cloze_key(item: Bullet | Point | ClozeCard) -> str:

@@ -76,7 +76,9 @@ def _tokenize(s: str, allow_cloze: bool, errors: list[InlineError]) -> list[_Tok
             if not answer.strip():
                 errors.append(InlineError(i, "empty cloze mark: write the answer between '[[' and ']]'"))
             elif not allow_cloze:
-                errors.append(InlineError(i, "cloze marks are only allowed in bullets, table points and cloze cards"))
+                errors.append(
+                    InlineError(i, "cloze marks are only allowed in bullets, table points, grid cells and cloze cards")
+                )
             elif nested:
                 errors.append(InlineError(i, "cloze marks cannot be nested"))
             clozes += 1

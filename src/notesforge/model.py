@@ -123,6 +123,37 @@ class ComparisonTable:
 
 
 @dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a grid; `text == ()` for a cell written empty (`""`)."""
+
+    text: Rich
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    heading: Rich
+    cells: tuple[Cell, ...]  # one per column of its grid
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Rows of items against columns of aspects: the learning is in each row's cells."""
+
+    type: ClassVar[str] = "grid"
+
+    id: str
+    caption: Rich | None
+    corner: Rich | None  # the heading over the column of row headings
+    columns: tuple[Rich, ...]  # the headings of the cell columns
+    rows: tuple[GridRow, ...]
+    cards: bool
+    ask: tuple[str, ...]  # which cards: "cells", "blanks"
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     date: str
     text: Rich
@@ -220,10 +251,10 @@ class CardList:
     loc: Location
 
 
-Block: TypeAlias = "Paragraph | BulletList | ComparisonTable | Timeline | Glossary | CardList"
+Block: TypeAlias = "Paragraph | BulletList | ComparisonTable | Grid | Timeline | Glossary | CardList"
 # Every block type, in the order the format documents them. Each has a `type`, its name in the notes
 # (`type = "bullets"`); `notesforge.visitor` dispatches on it.
-BLOCK_TYPES: tuple[type, ...] = (Paragraph, BulletList, ComparisonTable, Timeline, Glossary, CardList)
+BLOCK_TYPES: tuple[type, ...] = (Paragraph, BulletList, ComparisonTable, Grid, Timeline, Glossary, CardList)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +274,7 @@ class Section:
             yield from sub.walk()
 
 
-B = TypeVar("B", Paragraph, BulletList, ComparisonTable, Timeline, Glossary, CardList)
+B = TypeVar("B", Paragraph, BulletList, ComparisonTable, Grid, Timeline, Glossary, CardList)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .cards import generate
-from .model import BulletList, CardList, ComparisonTable, Glossary, Notes, Paragraph, Timeline
+from .model import BulletList, CardList, ComparisonTable, Glossary, Grid, Notes, Paragraph, Timeline
 from .visitor import BlockVisitor
 
 
@@ -19,11 +19,12 @@ class Stats:
     terms: int
     cards: int
     by_kind: dict[str, int]
+    grids: int = 0
 
     def line(self) -> str:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items()))
         return (
-            f"{self.sections} sections, {self.bullets} bullets, {self.tables} tables, "
+            f"{self.sections} sections, {self.bullets} bullets, {self.tables} tables, {self.grids} grids, "
             f"{self.events} events, {self.terms} terms, {self.cards} cards ({kinds})"
         )
 
@@ -45,6 +46,7 @@ def stats(notes: Notes) -> Stats:
         terms=counts["terms"],
         cards=len(cards),
         by_kind=dict(Counter(str(c.kind) for c in cards)),
+        grids=counts["grids"],
     )
 
 
@@ -64,6 +66,9 @@ class _Count(BlockVisitor[None]):
 
     def visit_table(self, block: ComparisonTable) -> None:
         self.counts["tables"] += 1
+
+    def visit_grid(self, block: Grid) -> None:
+        self.counts["grids"] += 1
 
     def visit_events(self, block: Timeline) -> None:
         self.counts["events"] += len(block.events)

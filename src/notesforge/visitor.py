@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Generic, TypeVar
 
-from .model import BLOCK_TYPES, Block, BulletList, CardList, ComparisonTable, Glossary, Paragraph, Timeline
+from .model import BLOCK_TYPES, Block, BulletList, CardList, ComparisonTable, Glossary, Grid, Paragraph, Timeline
 
 T = TypeVar("T")
 
@@ -35,6 +35,9 @@ class BlockVisitor(ABC, Generic[T]):
 
     @abstractmethod
     def visit_table(self, block: ComparisonTable) -> T: ...
+
+    @abstractmethod
+    def visit_grid(self, block: Grid) -> T: ...
 
     @abstractmethod
     def visit_events(self, block: Timeline) -> T: ...

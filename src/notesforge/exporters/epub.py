@@ -31,6 +31,7 @@ from ..model import (
     Cloze,
     ComparisonTable,
     Glossary,
+    Grid,
     Notes,
     Paragraph,
     Rich,
@@ -236,6 +237,22 @@ class _Blocks(BlockVisitor[Iterator[str]]):
         yield "<tbody>"
         for row in block.rows:
             yield "<tr>" + "".join(f"<td>{_date(p.date) + rich(p.text) if p else ''}</td>" for p in row) + "</tr>"
+        yield "</tbody>"
+        yield "</table>"
+
+    def visit_grid(self, block: Grid) -> Iterator[str]:
+        # Row headings are <th scope="row">: a screen reader names the row and the column of each cell.
+        yield '<table class="grid">'
+        if block.caption and rich(block.caption).strip():
+            yield f"<caption>{rich(block.caption)}</caption>"
+        yield "<thead>"
+        corner = f'<th scope="col">{rich(block.corner)}</th>' if block.corner else "<td></td>"
+        yield "<tr>" + corner + "".join(f'<th scope="col">{rich(h)}</th>' for h in block.columns) + "</tr>"
+        yield "</thead>"
+        yield "<tbody>"
+        for row in block.rows:
+            cells = "".join(f"<td>{rich(c.text)}</td>" for c in row.cells)
+            yield f'<tr><th scope="row">{rich(row.heading)}</th>{cells}</tr>'
         yield "</tbody>"
         yield "</table>"
 

@@ -24,6 +24,7 @@ from ..model import (
     ComparisonTable,
     Emphasis,
     Glossary,
+    Grid,
     Image,
     Inline,
     Notes,
@@ -212,6 +213,19 @@ class _Blocks(BlockVisitor[_Shown]):
             "|" + "|".join(" --- " for _ in block.columns) + "|",
         ]
         lines += ["| " + " | ".join(_point_cell(p) for p in row) + " |" for row in block.rows]
+        out.append("\n".join(lines))
+        return out, None
+
+    def visit_grid(self, block: Grid) -> _Shown:
+        """A pipe table: the row headings (in bold) in the first column, under the corner heading."""
+        out = [bold(block.caption)] if block.caption else []
+        lines = [
+            "| " + " | ".join(cell(h) for h in (block.corner, *block.columns)) + " |",
+            "|" + "|".join(" --- " for _ in range(len(block.columns) + 1)) + "|",
+        ]
+        lines += [
+            "| " + " | ".join([bold(row.heading), *(cell(c.text) for c in row.cells)]) + " |" for row in block.rows
+        ]
         out.append("\n".join(lines))
         return out, None
 

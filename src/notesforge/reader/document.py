@@ -17,11 +17,14 @@ from ..model import (
     Bullet,
     BulletList,
     CardList,
+    Cell,
     ClozeCard,
     Column,
     ComparisonTable,
     Event,
     Glossary,
+    Grid,
+    GridRow,
     Image,
     Location,
     Meta,
@@ -36,7 +39,7 @@ from ..model import (
     Timeline,
 )
 from .positions import Path, Positions
-from .schema import BLOCK_TYPES, KIND_NAMES, LANGUAGE_PATTERN, SLUG_PATTERN, TABLES, type_ok
+from .schema import BLOCK_TYPES, GRID_ASK, KIND_NAMES, LANGUAGE_PATTERN, SLUG_PATTERN, TABLES, type_ok
 
 MAX_SECTION_DEPTH = 6  # headings h1..h6 in every format
 _SLUG = re.compile(SLUG_PATTERN)
@@ -313,6 +316,8 @@ class ModelBuilder:
             return BulletList(tuple(bullets), loc) if bullets else None
         if kind == "table":
             return self.table(got, path, ids, index)
+        if kind == "grid":
+            return self.grid(got, path, ids)
         if kind == "events":
             events = [e for i, item in enumerate(items) if (e := self.event(item, (*path, "items", i), ids))]
             return Timeline(tuple(events), got.get("cards", True), loc, got.get("ask", "both")) if events else None
@@ -400,6 +405,84 @@ class ModelBuilder:
             return None
         text = self.rich(got.get("text"), (*path, "text"), cloze=True)
         return Point(text, self.loc(path), _stripped(got.get("date"))) if text else None
+
+    def grid(self, got: dict[str, Any], path: Path, ids: dict[str, Location]) -> Grid | None:
+        """A grid: every row has one cell per column (an empty cell written as "")."""
+        grid_id = got.get("id")
+        if grid_id is not None:
+            if grid_id in ids:
+                first = ids[grid_id].line
+                self.error(
+                    (*path, "id"), f"duplicate id '{grid_id}' in this section (first used at line {first})", value=True
+                )
+            ids[grid_id] = self.loc(path)
+        caption = self.rich(got.get("caption"), (*path, "caption"))
+        corner = self.rich(got.get("corner"), (*path, "corner"))
+        raw_columns = got.get("columns")
+        if raw_columns is not None and not raw_columns:
+            self.error((*path, "columns"), "a grid needs at least one column heading", value=True)
+        columns = [self.grid_heading(raw, (*path, "columns", i)) for i, raw in enumerate(raw_columns or [])]
+        raw_rows = got.get("rows")
+        if raw_rows is not None and not raw_rows:
+            self.error((*path, "rows"), "a grid needs at least one row", value=True)
+        width = len(raw_columns) if raw_columns else None
+        rows = [self.grid_row(raw, (*path, "rows", i), width) for i, raw in enumerate(raw_rows or [])]
+        ask = self.grid_ask(got.get("ask"), (*path, "ask"))
+        if grid_id is None or not columns or not rows or None in columns or None in rows or ask is None:
+            return None
+        return Grid(grid_id, caption, corner, tuple(columns), tuple(rows), got.get("cards", True), ask, self.loc(path))
+
+    def grid_heading(self, raw: Any, path: Path) -> Rich | None:
+        if not isinstance(raw, str) or not raw.strip():
+            self.error(path, "a column heading must be a non-empty string", value=True)
+            return None
+        return self.rich(raw, path)
+
+    def grid_row(self, raw: Any, path: Path, width: int | None) -> GridRow | None:
+        got = self.fields(raw, "grid-row", path, "a grid row")
+        if got is None:
+            return None
+        heading = self.rich(got.get("heading"), (*path, "heading"))
+        raw_cells = got.get("cells")
+        if raw_cells is not None and width is not None and len(raw_cells) != width:
+            name = f"the row {got['heading'].strip()!r}" if "heading" in got else "this row"
+            self.error(
+                path,
+                f"{name} has {_count(len(raw_cells), 'cell')} but the grid has {_count(width, 'column')}: "
+                'give a cell for every column, writing an empty one as ""',
+            )
+            raw_cells = None
+        cells = [self.grid_cell(raw, (*path, "cells", j)) for j, raw in enumerate(raw_cells or [])]
+        if not heading or raw_cells is None or None in cells:
+            return None
+        return GridRow(heading, tuple(cells), self.loc(path))
+
+    def grid_cell(self, raw: Any, path: Path) -> Cell | None:
+        if not isinstance(raw, str):
+            self.error(path, f'a cell must be a string ("" for an empty cell), not {_type_name(raw)}', value=True)
+            return None
+        if not raw.strip():
+            return Cell((), self.loc(path))
+        text = self.rich(raw, path, cloze=True)
+        return Cell(text, self.loc(path)) if text else None
+
+    def grid_ask(self, raw: list[Any] | None, path: Path) -> tuple[str, ...] | None:
+        """The kinds of card a grid makes: `ask = ["cells", "blanks"]`; default cells."""
+        if raw is None:
+            return ("cells",)
+        if not raw:
+            self.error(
+                path, "'ask' must name the cards to make, 'cells' or 'blanks' (or write 'cards = false')", value=True
+            )
+            return None
+        good = True
+        for i, kind in enumerate(raw):
+            if kind not in GRID_ASK:
+                shown = repr(kind) if isinstance(kind, str) else _type_name(kind)
+                hint = did_you_mean(kind, GRID_ASK) if isinstance(kind, str) else ""
+                self.error((*path, i), f"unknown card kind {shown} in 'ask'{hint} (one of cells, blanks)", value=True)
+                good = False
+        return tuple(k for k in GRID_ASK if k in raw) if good else None
 
     def event(self, raw: Any, path: Path, ids: dict[str, Location]) -> Event | None:
         got = self.fields(raw, "event", path, "an event")
@@ -504,6 +587,10 @@ def _one_of(choices: tuple[str, ...]) -> str:
 
 def _stripped(value: str | None) -> str | None:
     return value.strip() if value else None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _type_name(value: Any) -> str:

@@ -98,6 +98,20 @@ TABLES: dict[str, dict[str, Field]] = {
         "text": _f("text", "The point. " + TEXT_NOTE, True),
         "date": _f("plain", "A date for the point, e.g. 'January 1924'. " + DATE_NOTE),
     },
+    "grid": {
+        "type": _f("plain", "Block type.", True),
+        "id": _f("slug", "Stable id of the grid, part of its cards' identities.", True),
+        "caption": _f("text", "Caption. " + TEXT_NOTE),
+        "corner": _f("text", "Heading over the column of row headings, e.g. 'Plan'."),
+        "columns": _f("items", "Headings of the cell columns, one or more.", True),
+        "cards": _f("bool", "Generate cards from the cells (default true)."),
+        "ask": _f("items", "Which cards: 'cells' (row and column -> cell), 'blanks' (cloze cards); default ['cells']."),
+        "rows": _f("tables", "Rows, [[section.block.rows]]: { heading, cells }, one or more.", True),
+    },
+    "grid-row": {
+        "heading": _f("text", "Row heading.", True),
+        "cells": _f("items", 'One cell per column, in order; "" for an empty cell. ' + TEXT_NOTE, True),
+    },
     "events": {
         "type": _f("plain", "Block type.", True),
         "cards": _f("bool", "Generate event -> date and date -> event cards (default true)."),
@@ -143,8 +157,9 @@ TABLES: dict[str, dict[str, Field]] = {
     },
 }
 
-BLOCK_TYPES = ("paragraph", "bullets", "table", "events", "terms", "cards")
+BLOCK_TYPES = ("paragraph", "bullets", "table", "grid", "events", "terms", "cards")
 ITEM_TABLE = {"bullets": "bullet", "events": "event", "terms": "term"}
+GRID_ASK = ("cells", "blanks")  # the cards a grid can make
 
 KIND_NAMES = {
     "text": "a string",
@@ -227,6 +242,8 @@ def json_schema() -> dict[str, Any]:
             overrides["items"] = {"items": {"oneOf": [ref("basic-card"), ref("cloze-card")]}, "minItems": 1}
         elif block == "table":
             overrides["columns"] = {"items": ref("column"), "minItems": 2}
+        elif block == "grid":
+            overrides.update(_grid_overrides())
         blocks.append(_object(block, **overrides))
     defs = {
         "notes": _object("notes"),
@@ -248,6 +265,7 @@ def json_schema() -> dict[str, Any]:
     for name in ("bullet", "event", "term", "basic-card", "cloze-card"):
         defs[name] = _object(name)
     defs["point"] = _object("point")
+    defs["grid-row"] = _object("grid-row", cells={"items": {"type": "string"}, "minItems": 1})
     top = _object("document", section={"items": ref("section"), "minItems": 1})
     top["properties"]["notes"] = ref("notes")
     top["properties"]["export"] = ref("export")
@@ -257,4 +275,13 @@ def json_schema() -> dict[str, Any]:
         "description": "Revision notes for notesforge (source/notes.toml).",
         **top,
         "$defs": defs,
+    }
+
+
+def _grid_overrides() -> dict[str, dict[str, Any]]:
+    """A grid's lists: column headings, the kinds of card it asks, its rows."""
+    return {
+        "columns": {"items": {"type": "string", "minLength": 1}, "minItems": 1},
+        "ask": {"items": {"enum": list(GRID_ASK)}, "minItems": 1, "uniqueItems": True},
+        "rows": {"items": {"$ref": "#/$defs/grid-row"}, "minItems": 1},
     }

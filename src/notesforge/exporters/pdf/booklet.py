@@ -40,6 +40,7 @@ from ...model import (
     ComparisonTable,
     Event,
     Glossary,
+    Grid,
     Image,
     Location,
     Notes,
@@ -309,6 +310,34 @@ class _Booklet(BlockVisitor[list[Flowable]]):
         repeat = heading_rows([plain(c.heading) for c in columns])
         table = Table([header, *rows], colWidths=widths, repeatRows=repeat, splitInRow=1, hAlign="LEFT")
         table.setStyle(grid_table_style(header_rows=1, rows=depth + 1))
+        out: list[Flowable] = []
+        if block.caption:
+            out += [CondPageBreak(35 * mm), Paragraph(para_text(block.caption), s.caption)]
+        out += [table, Spacer(0, s.body.spaceAfter * 1.5)]
+        return out
+
+    def visit_grid(self, block: Grid) -> list[Flowable]:
+        """A ruled grid: the row headings in bold in the first column, the heading row repeated on each page."""
+        s = self.s
+        header = [Paragraph(para_text(h), s.cell_head) if h else "" for h in (block.corner, *block.columns)]
+        rows = [
+            [
+                Paragraph(f"<b>{para_text(row.heading)}</b>", s.cell),
+                *(Paragraph(para_text(c.text), s.cell) if c.text else "" for c in row.cells),
+            ]
+            for row in block.rows
+        ]
+        texts = [[plain(block.corner or ()), *(plain(row.heading) for row in block.rows)]]
+        texts += [[plain(h), *(plain(row.cells[i].text) for row in block.rows)] for i, h in enumerate(block.columns)]
+        repeat = heading_rows([plain(h) for h in (block.corner or (), *block.columns)])
+        table = Table(
+            [header, *rows],
+            colWidths=balanced_widths(texts, self.width),
+            repeatRows=repeat,
+            splitInRow=1,
+            hAlign="LEFT",
+        )
+        table.setStyle(grid_table_style(header_rows=1, rows=len(rows) + 1))
         out: list[Flowable] = []
         if block.caption:
             out += [CondPageBreak(35 * mm), Paragraph(para_text(block.caption), s.caption)]

@@ -19,7 +19,7 @@ from reportlab.platypus import Frame, FrameBreak, PageTemplate, Paragraph, Table
 
 from ...inline import plain
 from ...keydates import key_dates
-from ...model import ComparisonTable, Glossary, Notes, Term
+from ...model import ComparisonTable, Glossary, Grid, Notes, Term
 from . import fonts
 from .document import Margins, doc_with_templates
 from .markup import dated_text, escape_text, para_text
@@ -224,6 +224,34 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
         style.add("BOTTOMPADDING", (0, 0), (-1, -1), 3)
         table.setStyle(style)
         story.append(table)
+    for grid in notes.blocks(Grid):
+        story += _grid(grid, st, size, width)
     if not story:
         story.append(Paragraph("These notes have no key dates, key terms, comparison tables or questions.", st["body"]))
     return story
+
+
+def _grid_band(grid: Grid) -> str:
+    """A grid's band: its caption, else what its rows and columns are."""
+    if grid.caption:
+        return plain(grid.caption)
+    columns = ", ".join(plain(h) for h in grid.columns)
+    return f"{plain(grid.corner)}: {columns}" if grid.corner else columns
+
+
+def _grid(grid: Grid, st: dict[str, Any], size: float, width: float) -> list[Any]:
+    """A grid under its band, as the comparison tables: its row headings in bold in the first column."""
+    headings = (grid.corner, *grid.columns)
+    rows = [[Paragraph(para_text(h), st["head"]) if h else "" for h in headings]]
+    for row in grid.rows:
+        cells = [Paragraph(para_text(c.text), st["body"]) if c.text else "" for c in row.cells]
+        rows.append([Paragraph(para_text(row.heading), st["head"]), *cells])
+    repeat = heading_rows([plain(h or ()) for h in headings])
+    table = Table(rows, colWidths=[width / len(headings)] * len(headings), repeatRows=repeat, splitInRow=1)
+    style = grid_table_style(rows=len(rows))
+    for cmd in ("LEFTPADDING", "RIGHTPADDING"):
+        style.add(cmd, (0, 0), (-1, -1), 3)
+    style.add("TOPPADDING", (0, 0), (-1, -1), 2)
+    style.add("BOTTOMPADDING", (0, 0), (-1, -1), 3)
+    table.setStyle(style)
+    return [_band(_grid_band(grid), size, width), table]

@@ -28,6 +28,7 @@ from ...model import (
     ClozeCard,
     ComparisonTable,
     Glossary,
+    Grid,
     Notes,
     Paragraph,
     Section,
@@ -160,6 +161,28 @@ class _Sheet(BlockVisitor[list[Any]]):
             rows,
             colWidths=[self.width / len(columns)] * len(columns),
             repeatRows=heading_rows([plain(c.heading) for c in columns]),
+            splitInRow=1,
+            spaceBefore=4,
+            spaceAfter=8,
+        )
+        table.setStyle(grid_table_style(rows=len(rows)))
+        caption = styles.caption.clone("ws-caption", keepWithNext=1)
+        return ([P(para_text(block.caption), caption)] if block.caption else []) + [table]
+
+    def visit_grid(self, block: Grid) -> list[Any]:
+        """A grid with blanks in its cells: the row headings in bold in the first column, headings repeated."""
+        styles = self.styles
+        rows: list[list[Any]] = [
+            [P(para_text(h), styles.cell_head) if h else "" for h in (block.corner, *block.columns)]
+        ]
+        for row in block.rows:
+            cells = [P(para_text(c.text, self.blanks), self.cell) if c.text else "" for c in row.cells]
+            rows.append([P(f"<b>{para_text(row.heading)}</b>", styles.cell), *cells])
+        first = min(self.width * 0.3, self.width / (len(block.columns) + 1))
+        table = Table(
+            rows,
+            colWidths=[first] + [(self.width - first) / len(block.columns)] * len(block.columns),
+            repeatRows=heading_rows([plain(h) for h in (block.corner or (), *block.columns)]),
             splitInRow=1,
             spaceBefore=4,
             spaceAfter=8,
