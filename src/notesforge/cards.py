@@ -23,6 +23,7 @@ from .model import (
     Bullet,
     BulletList,
     CardList,
+    Cell,
     Cloze,
     ClozeCard,
     ComparisonTable,
@@ -67,8 +68,8 @@ class Question:
     context: str = ""  # shown small above the front: the table a point comes from
 
 
-# What a card asks about: a bullet, a table point, an event, a term or an explicit card.
-Item: TypeAlias = "Bullet | Point | Event | Term | BasicCard | ClozeCard"
+# What a card asks about: a bullet, a table point, a grid cell, an event, a term or an explicit card.
+Item: TypeAlias = "Bullet | Point | Cell | Event | Term | BasicCard | ClozeCard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +298,8 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
         of each cell with cloze marks, its row and column heading before it."""
         if not (self.section.cards and block.cards):
             return
-        base, section, extra = f"{self.base}/{block.id}", self.section, block.caption or ()
+        base, section = f"{self.base}/{block.id}", self.section
+        context = plain(block.caption) if block.caption else ""
         for row in block.rows:
             for heading, cell in zip(block.columns, row.cells, strict=True):
                 if not cell.text:
@@ -306,12 +308,12 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                 if "cells" in block.ask:
                     question = _cell_front(row.heading, heading, (Text("?"),))
                     answer = unclozed(cell.text)
-                    yield Card(f"{base}/cell/{where}", CardKind.CELL, section, block, cell, question, answer, extra)
+                    key = f"{base}/cell/{where}"
+                    yield Card(key, CardKind.CELL, section, block, cell, question, answer, context=context)
                 if "blanks" in block.ask and clozes(cell.text):
-                    question = _cell_front(row.heading, heading, (Text(": "), *cell.text))
-                    yield Card(
-                        f"{base}/blank/{_cloze_key(cell)}", CardKind.CLOZE, section, block, cell, question, (), extra
-                    )
+                    question = guard_clozes(_cell_front(row.heading, heading, (Text(": "), *cell.text)))
+                    key = f"{base}/blank/{_cloze_key(cell)}"
+                    yield Card(key, CardKind.CLOZE, section, block, cell, question, (), context=context)
 
     def visit_events(self, block: Timeline) -> Iterator[Card]:
         """Event -> date ("When?") and date -> event ("What happened?"), as `ask` says; date -> event
@@ -419,7 +421,7 @@ def _cell_key(row: Rich, column: Rich) -> str:
     return f"{normalise(plain(row))}/{normalise(plain(column))}"
 
 
-def _cloze_key(item: Bullet | Point | ClozeCard) -> str:
+def _cloze_key(item: Bullet | Point | Cell | ClozeCard) -> str:
     # The deleted facts identify a cloze card better than its wording, which gets polished.
     text = item.text
     return normalise(" ".join(c.answer for c in clozes(text))) or normalise(plain(text))
