@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .model import BulletList, CardList, ComparisonTable, Event, Glossary, Notes, Paragraph, Timeline
+from .model import BulletList, CardList, ComparisonTable, Event, Glossary, Grid, Notes, Paragraph, Timeline
 from .visitor import BlockVisitor
 
 Dates = Iterator[Event]
@@ -33,6 +33,9 @@ class _Dates(BlockVisitor[Dates]):
 
     def visit_table(self, block: ComparisonTable) -> Dates:
         return (Event(p.date, p.text, None, p.loc) for c in block.columns for p in c.points if p.date)
+
+    def visit_grid(self, block: Grid) -> Dates:
+        return iter(())
 
     def visit_events(self, block: Timeline) -> Dates:
         return iter(block.events if self.events else ())
