@@ -31,7 +31,7 @@ from support.cardimages import DOT, FIRST_CARD_LINE, card_notes
 from support.common import EPOCH, HOSTILE, SEED
 
 import notesforge
-from notesforge.cards import generate
+from notesforge.cards import CardKind, generate
 from notesforge.diagnostics import NotesError
 from notesforge.exporters import anki as exporter
 from notesforge.inline import plain
@@ -535,6 +535,41 @@ def test_an_edited_section_title_leaves_its_cards_in_the_old_deck(
     [cid] = col.find_cards('"Front:When did Lenin die?"')
     card = col.get_card(cid)
     assert card.note()["Context"] == "Lenin’s death" and col.decks.name(card.did) == f"{title}::The death of Lenin"
+
+
+# --- kinds: which cards go into the deck --------------------------------------------
+
+
+def test_kinds_choose_the_cards_in_the_deck(seed_notes: Notes, build_format, tmp_path: Path) -> None:
+    import genanki
+
+    apkg = build_format(seed_notes, "anki", kinds="basic,term")
+    chosen = [c for c in generate(seed_notes) if c.kind in (CardKind.BASIC, CardKind.TERM)]
+    col = open_collection(tmp_path / "anki")
+    try:
+        log = import_deck(col, apkg)
+        assert len(log.new) == col.note_count() == len(chosen) == 71
+        assert col.card_count() == sum(len(c.questions()) for c in chosen) == 91
+        guids = {col.get_note(nid).guid for nid in col.find_notes("")}
+        assert guids == {genanki.guid_for(c.key) for c in chosen}
+        # Only the note types those cards use are imported: no cloze note type, no cloze card.
+        assert our_notetypes(col) == ["notesforge Basic", "notesforge Basic (and reversed card)"]
+        assert not col.find_cards("card:Cloze")
+        # Subdecks only for sections with cards of those kinds: no "Key dates" (events only).
+        decks = cards_by_deck(col)
+        assert not any(name.endswith("::Key dates") for name in decks)
+        assert decks[f"{seed_notes.meta.title}::Key terms"] == 36
+    finally:
+        col.close()
+
+
+def test_kinds_that_leave_no_card_warn(seed_notes: Notes, tmp_path: Path) -> None:
+    [outcome] = notesforge.build(seed_notes, ["anki"], tmp_path, {"anki": {"kinds": ""}})
+    assert outcome.ok
+    [warning] = outcome.warnings
+    assert warning.loc.line == 19 and "no cards" in warning.message
+    with pytest.raises(notesforge.NotesError, match=r"anki\.kinds: unknown card kind 'terms'; did you mean 'term'"):
+        notesforge.build(seed_notes, ["anki"], tmp_path, {"anki": {"kinds": "basic,terms"}})
 
 
 # --- images ------------------------------------------------------------------------

@@ -22,21 +22,22 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..cards import Card, duplicate_fronts, generate
+from ..cards import Card, CardKind, duplicate_fronts, generate
 from ..diagnostics import Diagnostic, NotesError
 from ..inline import clozes, plain, render
-from ..model import Cloze, Notes, Section
+from ..model import Cloze, Location, Notes, Section
 from ._media import Media, collect, in_order
 from ._zip import normalise_zip
-from .base import Config, Exporter, setting
+from .base import Config, Exporter, Strings, setting
 
 # Every id below derives from this namespace, never from a random number or the clock.
 NAMESPACE = "notesforge/anki"
+KINDS = tuple(kind.value for kind in CardKind)
 
 # --- text to field HTML ------------------------------------------------------
 
@@ -253,16 +254,17 @@ def section_paths(notes: Notes) -> dict[str, tuple[Section, ...]]:
     return paths
 
 
-def build_notes(notes: Notes) -> list[AnkiNote]:
-    """Every card of the notes as an Anki note; raise `NotesError` for cards Anki could not show."""
+def build_notes(notes: Notes, kinds: Iterable[str] = KINDS) -> list[AnkiNote]:
+    """Every card of the chosen `kinds` as an Anki note; raise `NotesError` for cards Anki could not show."""
     paths = section_paths(notes)
+    chosen = [card for card in generate(notes) if card.kind.value in kinds]
     out: list[AnkiNote] = []
     problems: list[Diagnostic] = duplicate_fronts(notes)  # notes made in code have not been through the reader
     try:
-        media = collect(card.image for card in generate(notes))
+        media = collect(card.image for card in chosen)
     except NotesError as exc:  # an image gone since the notes were read
         problems, media = problems + list(exc.diagnostics), {}
-    for card in generate(notes):
+    for card in chosen:
         problem = _card_problem(card)
         if problem:
             problems.append(Diagnostic(card.loc, problem))
@@ -352,6 +354,9 @@ class AnkiConfig(Config):
         "start each subdeck's name with its section's number (01 The death of Lenin) so that Anki lists them "
         "in the notes' order; set it before the first release: a renamed deck splits students' subdecks",
     )
+    kinds: Strings = setting(
+        KINDS, "which cards go into the deck: " + ", ".join(KINDS), choices=KINDS, noun="card kind"
+    )
 
 
 class AnkiExporter(Exporter):
@@ -361,7 +366,10 @@ class AnkiExporter(Exporter):
     config_class = AnkiConfig
 
     def export(self, notes: Notes, path: Path, config: AnkiConfig) -> None:
-        anki_notes = build_notes(notes)
+        anki_notes = build_notes(notes, config.kinds)
+        if not anki_notes and any(True for _ in generate(notes)):
+            where = notes.meta.loc or Location(notes.source.path, 0, 0)
+            self.warn(where, "the deck has no cards: the notes make none of the kinds chosen (anki.kinds)")
         with tempfile.TemporaryDirectory(prefix="notesforge-anki-") as work:
             raw = Path(work) / "deck.apkg"
             write_package(notes, anki_notes, deck_names(notes, config.deck, config.numbered), raw)
