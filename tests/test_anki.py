@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from support.anki import (  # the real Anki backend (test extra), not a mock
     CLOZE_MARK,
+    cards_by_deck,
     cards_of,
     expected_card_count,
     fill_clozes,
@@ -24,12 +25,13 @@ from support.anki import (  # the real Anki backend (test extra), not a mock
     our_notetypes,
     parse_html,
     text_of,
+    tree_order,
 )
 from support.cardimages import DOT, FIRST_CARD_LINE, card_notes
 from support.common import EPOCH, GRID, HOSTILE, SEED
 
 import notesforge
-from notesforge.cards import generate
+from notesforge.cards import CardKind, generate
 from notesforge.diagnostics import NotesError
 from notesforge.exporters import anki as exporter
 from notesforge.inline import plain
@@ -436,6 +438,180 @@ def test_subsections_nest_decks_tags_and_context(tmp_path: Path) -> None:
         assert not any("Five-Year" in d.name for d in col.decks.all_names_and_ids())
     finally:
         col.close()
+
+
+# --- numbered subdecks: the notes' order in Anki's deck list ---------------------------
+
+
+def many_sections(top: int, subsections: int) -> str:
+    """Notes of `top` sections, the first with `subsections` subsections, each with one cloze bullet.
+
+    The titles run Z to A, so that A-Z order is the reverse of the notes' order.
+    """
+    lines = ['[notes]\nid = "many"\ntitle = "Many"\nlanguage = "en"\n']
+    for n in range(1, top + 1):
+        lines.append(f'[[section]]\nid = "s{n}"\ntitle = "Topic {top + 1 - n:03d}"\n')
+        lines.append(f'[[section.block]]\ntype = "bullets"\nitems = ["Topic {n} is [[this]]."]\n')
+        for m in range(1, subsections + 1 if n == 1 else 1):
+            lines.append(f'[[section.section]]\nid = "s{n}-{m}"\ntitle = "Part {chr(ord("Z") - m)}"\n')
+            lines.append(f'[[section.section.block]]\ntype = "bullets"\nitems = ["Part {m} is [[that]]."]\n')
+    return "\n".join(lines)
+
+
+def test_numbered_subdecks_sort_in_the_notes_order(seed_notes: Notes, build_format, tmp_path: Path) -> None:
+    title = seed_notes.meta.title
+    in_notes = [plain(s.title) for s in seed_notes.walk()]
+    col = open_collection(tmp_path / "plain")
+    try:
+        import_deck(col, build_format(seed_notes, "anki"))
+        listed = [name.removeprefix(title + "::") for name in tree_order(col) if name.startswith(title + "::")]
+        assert listed == sorted(in_notes) != in_notes  # without numbers: A-Z, not the notes' order
+    finally:
+        col.close()
+
+    apkg = notesforge.build(seed_notes, ["anki"], tmp_path / "numbered", {"anki": {"numbered": "true"}})[0].path
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_deck(col, apkg)
+        expected = [f"{title}::{n:02d} {name}" for n, name in enumerate(in_notes, 1)]
+        names = [d.name for d in col.decks.all_names_and_ids() if d.name.startswith(title + "::")]
+        assert names == sorted(names) == expected
+        assert [n for n in tree_order(col) if n.startswith(title + "::")] == expected  # the deck browser's order
+        assert cards_by_deck(col)[f"{title}::01 The death of Lenin"] == 14
+    finally:
+        col.close()
+
+
+def test_numbers_sort_right_past_ten_and_past_ninety_nine(tmp_path: Path) -> None:
+    notes = notesforge.loads(many_sections(101, 12), "many.toml", epoch=EPOCH)
+    names = exporter.deck_names(notes, "", numbered=True)
+    assert names[("s1",)] == "Many::001 Topic 101" and names[("s101",)] == "Many::101 Topic 001"
+    assert names[("s1", "s1-12")] == "Many::001 Topic 101::12 Part N"  # each level numbered on its own
+    apkg = notesforge.build(notes, ["anki"], tmp_path / "out", {"anki": {"numbered": "true"}})[0].path
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_deck(col, apkg)
+        in_notes = [names[ids] for ids in names if ids]  # sections in document order
+        assert len(in_notes) == 113
+        assert tree_order(col) == ["Many", *in_notes]  # the deck browser's order (it hides the empty Default)
+        assert [d.name for d in col.decks.all_names_and_ids()] == ["Default", "Many", *in_notes]
+    finally:
+        col.close()
+
+
+def test_renamed_subdecks_split_a_students_decks(
+    seed_notes: Notes, seed_col, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the real importer does when subdecks are renamed, and the student's two ways back."""
+    col = seed_col
+    title = seed_notes.meta.title
+    before = cards_by_deck(col)
+    sections = [plain(s.title) for s in seed_notes.walk()]
+    assert sum(before.values()) == col.card_count() == 212 and len(before) == 2 + 8
+    reviewed = col.get_card(col.find_cards(f'"deck:{title}::Key dates"')[0])
+    reviewed.start_timer()
+    col.sched.answerCard(reviewed, 4)
+    schedule = (reviewed := col.get_card(reviewed.id)).type, reviewed.ivl, reviewed.due
+    assert reviewed.ivl > 0
+
+    # Turning numbering on, in a later build: every note updated, no card moves, eight empty decks.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 1000))
+    numbered = {"anki": {"numbered": "true"}}
+    apkg = notesforge.build(notesforge.load(SEED), ["anki"], tmp_path / "numbered", numbered)[0].path
+    log = import_deck(col, apkg)
+    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (0, 137, 0, 0)
+    assert (col.note_count(), col.card_count()) == (137, 212)
+    assert all(col.get_note(nid).mod == EPOCH + 1000 for nid in col.find_notes(""))
+    after = cards_by_deck(col)
+    new_decks = {f"{title}::{n:02d} {name}" for n, name in enumerate(sections, 1)}
+    assert set(after) == set(before) | new_decks
+    assert {name: after[name] for name in before} == before  # the cards stay where they were
+    assert {after[name] for name in new_decks} == {0}  # the numbered decks arrive empty
+
+    # The student's first way back (Browse, Cards > Change Deck, then delete the empty old deck).
+    old, new = f"{title}::Key dates", f"{title}::07 Key dates"
+    moved = col.set_deck(col.find_cards(f'"deck:{old}"'), col.decks.id_for_name(new)).count
+    assert moved == before[old] == 14
+    again = col.get_card(reviewed.id)  # its reviews went with it
+    assert col.decks.name(again.did) == new and (again.type, again.ivl, again.due) == schedule
+    assert [row[0] for row in col.db.all("select cid from revlog")] == [reviewed.id]
+    assert col.decks.remove([col.decks.id_for_name(old)]).count == 0  # no card deleted with it
+    # The second (delete the empty new deck, then rename the old one). Renamed onto the name of
+    # a deck that exists, Anki adds a "+" instead.
+    old, new = f"{title}::Key terms", f"{title}::08 Key terms"
+    col.decks.rename(col.decks.id_for_name(old), new)
+    assert col.decks.name(col.decks.id_for_name(new + "+")) == new + "+"
+    col.decks.rename(col.decks.id_for_name(new + "+"), old)
+    assert col.decks.remove([col.decks.id_for_name(new)]).count == 0
+    col.decks.rename(col.decks.id_for_name(old), new)
+
+    # The next build lands in the mended decks: no deck made, no card moved.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 2000))
+    apkg = notesforge.build(notesforge.load(SEED), ["anki"], tmp_path / "later", numbered)[0].path
+    mended = cards_by_deck(col)
+    log = import_deck(col, apkg)
+    assert (len(log.new), len(log.updated)) == (0, 137)
+    assert cards_by_deck(col) == mended
+    assert mended[f"{title}::07 Key dates"] == 14 and mended[f"{title}::08 Key terms"] == 36
+    assert f"{title}::Key dates" not in mended and f"{title}::Key terms" not in mended
+    assert sum(mended.values()) == 212
+
+
+def test_an_edited_section_title_leaves_its_cards_in_the_old_deck(
+    seed_col, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    col = seed_col
+    before = cards_by_deck(col)
+    edited = tmp_path / "notes.toml"
+    old = 'title = "The death of Lenin"'
+    assert SEED.read_text(encoding="utf-8").count(old) == 1
+    edited.write_text(SEED.read_text(encoding="utf-8").replace(old, 'title = "Lenin’s death"'), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 1000))
+    log = import_deck(col, notesforge.build(notesforge.load(edited), ["anki"], tmp_path / "out")[0].path)
+    assert (len(log.new), len(log.updated)) == (0, 137)
+    after = cards_by_deck(col)
+    title = "Stalin’s Dictatorship"
+    assert set(after) - set(before) == {f"{title}::Lenin’s death"}
+    assert after[f"{title}::Lenin’s death"] == 0 and after[f"{title}::The death of Lenin"] == 14
+    # The notes themselves are updated: their context shows the new title.
+    [cid] = col.find_cards('"Front:When did Lenin die?"')
+    card = col.get_card(cid)
+    assert card.note()["Context"] == "Lenin’s death" and col.decks.name(card.did) == f"{title}::The death of Lenin"
+
+
+# --- kinds: which cards go into the deck --------------------------------------------
+
+
+def test_kinds_choose_the_cards_in_the_deck(seed_notes: Notes, build_format, tmp_path: Path) -> None:
+    import genanki
+
+    apkg = build_format(seed_notes, "anki", kinds="basic,term")
+    chosen = [c for c in generate(seed_notes) if c.kind in (CardKind.BASIC, CardKind.TERM)]
+    col = open_collection(tmp_path / "anki")
+    try:
+        log = import_deck(col, apkg)
+        assert len(log.new) == col.note_count() == len(chosen) == 71
+        assert col.card_count() == sum(len(c.questions()) for c in chosen) == 91
+        guids = {col.get_note(nid).guid for nid in col.find_notes("")}
+        assert guids == {genanki.guid_for(c.key) for c in chosen}
+        # Only the note types those cards use are imported: no cloze note type, no cloze card.
+        assert our_notetypes(col) == ["notesforge Basic", "notesforge Basic (and reversed card)"]
+        assert not col.find_cards("card:Cloze")
+        # Subdecks only for sections with cards of those kinds: no "Key dates" (events only).
+        decks = cards_by_deck(col)
+        assert not any(name.endswith("::Key dates") for name in decks)
+        assert decks[f"{seed_notes.meta.title}::Key terms"] == 36
+    finally:
+        col.close()
+
+
+def test_kinds_that_leave_no_card_warn(seed_notes: Notes, tmp_path: Path) -> None:
+    [outcome] = notesforge.build(seed_notes, ["anki"], tmp_path, {"anki": {"kinds": ""}})
+    assert outcome.ok
+    [warning] = outcome.warnings
+    assert warning.loc.line == 19 and "no cards" in warning.message
+    with pytest.raises(notesforge.NotesError, match=r"anki\.kinds: unknown card kind 'terms'; did you mean 'term'"):
+        notesforge.build(seed_notes, ["anki"], tmp_path, {"anki": {"kinds": "basic,terms"}})
 
 
 # --- images ------------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 Printed duplex and flipped on the long edge, a portrait page's back is its front mirrored
 left to right: the card in column c of a front page has its back in column ncols-1-c of the
-next page, in the same row. The tests find every card's text in its cell on both pages.
+next page, in the same row. The tests find every card's text in its cell on both pages, and
+check that no two cards made from one sentence sit side by side or one above the other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
@@ -19,17 +20,18 @@ from support.prints import build, check_print_basics, nows
 
 import notesforge
 from notesforge.cards import Card, CardKind, generate
-from notesforge.exporters.pdf.flashcards import card_boxes
+from notesforge.exporters.pdf.config import KINDS
+from notesforge.exporters.pdf.flashcards import arrange, card_boxes, faces_of
 from notesforge.inline import plain
 from notesforge.model import Notes
 
 
 @dataclass(frozen=True)
 class Expected:
-    number: int
     section: str
     front: str
     back: str
+    item: object = field(compare=False, repr=False)  # what the card was made from (a bullet, a term...)
 
 
 def expected_cards(notes: Notes, keep: Callable[[Card], bool] = lambda card: True) -> list[Expected]:
@@ -39,7 +41,7 @@ def expected_cards(notes: Notes, keep: Callable[[Card], bool] = lambda card: Tru
         for question in card.questions():
             back = plain(question.back) + (" " + plain(card.extra) if card.is_cloze else "")
             front = question.prompt + " " + plain(question.front)
-            out.append(Expected(len(out) + 1, plain(card.section.title), front, back))
+            out.append(Expected(plain(card.section.title), front, back, card.item))
     return out
 
 
@@ -109,21 +111,43 @@ def place(index: int, columns: int, rows: int) -> tuple[int, int, int]:
     return 2 * sheet + 1, column, row
 
 
-def check_fronts_and_backs(sheets: Sheets, cards: list[Expected]) -> None:
+def check_fronts_and_backs(sheets: Sheets, cards: list[Expected], apart: bool = True) -> list[Expected]:
+    """Every card of `cards` printed once, numbered 1, 2, ... in reading order, its back behind its
+    front; with `apart`, no two cards of one item neighbours (left and right, or one above the other)
+    on a page. Returns the cards in the order printed."""
     width = sheets.size[0]
     cols, rows = sheets.columns, sheets.rows
     assert sheets.pages == 2 * -(-len(cards) // (cols * rows))  # an even count: a back for every front
-    for i, card in enumerate(cards):
+    waiting, printed = list(cards), []
+    for i in range(len(cards)):
         page, column, row = place(i, cols, rows)
         front, front_words = sheets.cell(page, column, row)
         back, back_words = sheets.cell(page + 1, cols - 1 - column, row)
         # Both sides: the card's number top right and the section's name top left, then the text.
-        assert card_text(front, front_words, card.number) == nows(card.section + card.front), (card, front)
-        assert card_text(back, back_words, card.number) == nows(card.section + card.back), (card, back)
+        shown = card_text(front, front_words, i + 1), card_text(back, back_words, i + 1)
+        card = next((c for c in waiting if shown == (nows(c.section + c.front), nows(c.section + c.back))), None)
+        assert card is not None, (i + 1, front, back)
+        waiting.remove(card)
+        printed.append(card)
         # Printed duplex (long edge), the back's text sits behind the front's: mirrored across the page.
         assert abs(centre(back_words) - (width - centre(front_words))) < 2, card
+    assert not waiting
     for page in range(1, sheets.pages + 1):  # no empty sheet: its first card top left, or top right behind
         assert sheets.cell(page, 0 if page % 2 else cols - 1, 0)[0], f"page {page} has no card in its first cell"
+    if apart:
+        assert neighbours(printed, cols, rows) == [], "cards of one item side by side"
+    return printed
+
+
+def neighbours(cards: list[Expected], columns: int, rows: int) -> list[tuple[int, int]]:
+    """(number, number) of every two cards of one item side by side or one above the other on a page."""
+    out = []
+    for i, card in enumerate(cards):
+        _, column, row = place(i, columns, rows)
+        for j in ([i - 1] if column else []) + ([i - columns] if row else []):
+            if cards[j].item is card.item:
+                out.append((j + 1, i + 1))
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +177,89 @@ def test_every_seed_card_has_its_back_behind_its_front(seed: Notes, seed_sheets:
     cards = expected_cards(seed)
     assert len(cards) > 100
     check_fronts_and_backs(seed_sheets, cards)
+
+
+def test_cards_of_one_sentence_are_kept_apart_in_nearly_document_order(seed: Notes, seed_sheets: Sheets) -> None:
+    cards = expected_cards(seed)
+    # In document order, 63 pairs of neighbours on the seed's 2 x 4 sheets come from one item (a
+    # bullet's deletions, a term asked both ways); printed, none (checked by check_fronts_and_backs).
+    assert len(neighbours(cards, 2, 4)) == 63
+    printed = check_fronts_and_backs(seed_sheets, cards)
+    place_of = {id(card): n for n, card in enumerate(printed)}
+    moved = [abs(place_of[id(card)] - n) for n, card in enumerate(cards)]
+    assert max(moved) <= 3 and sum(1 for m in moved if m) < len(cards) / 2  # 99 of 212 moved, by 1 or 2 slots
+
+
+@pytest.mark.parametrize(("columns", "rows"), [(2, 4), (1, 4), (3, 3), (4, 8), (1, 1)])
+def test_arrange_keeps_one_items_faces_apart_on_any_grid(seed: Notes, columns: int, rows: int) -> None:
+    faces = list(faces_of(seed, set(KINDS), {s.id for s in seed.walk()}))
+    printed = arrange(faces, columns, rows)
+    assert [face.number for face in printed] == list(range(1, len(faces) + 1))
+    assert sorted(map(id, (f.front for f in printed))) == sorted(map(id, (f.front for f in faces)))
+    for n, face in enumerate(printed):
+        at = n % (columns * rows)
+        if at % columns:
+            assert printed[n - 1].item is not face.item, (n, columns, rows)
+        if at >= columns:
+            assert printed[n - columns].item is not face.item, (n, columns, rows)
+    if columns * rows == 1:  # a card a page has no neighbours: document order
+        assert [f.front for f in printed] == [f.front for f in faces]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("columns", "rows"), [(1, 4), (3, 3)])
+def test_seed_cards_apart_on_other_grids(seed: Notes, tmp_path: Path, columns: int, rows: int) -> None:
+    sheets = Sheets(build(seed, "flashcards", tmp_path, columns=columns, rows=rows).path, columns, rows)
+    check_fronts_and_backs(sheets, expected_cards(seed))
+
+
+ONE_ITEM = """
+[notes]
+id = "few"
+title = "Few"
+language = "en"
+
+[[section]]
+id = "lenin"
+title = "Lenin"
+
+[[section.block]]
+type = "bullets"
+items = [BULLETS]
+"""
+
+
+def bullet_notes(*bullets: str) -> Notes:
+    items = ", ".join(f'"{b}"' for b in bullets)
+    return notesforge.loads(ONE_ITEM.replace("BULLETS", items).encode(), "few.toml", epoch=EPOCH)
+
+
+def test_an_item_with_more_faces_than_a_sheet_keeps_apart_prints_all_of_them(tmp_path: Path) -> None:
+    # One bullet, three deletions, a 2 x 4 sheet: card 1 has cards 2 and 3 beside and below it.
+    notes = bullet_notes("Lenin was born in [[1870]] in [[Simbirsk]] and died in [[1924]].")
+    sheets = Sheets(build(notes, "flashcards", tmp_path / "one").path)
+    printed = check_fronts_and_backs(sheets, expected_cards(notes), apart=False)
+    assert len(neighbours(printed, 2, 4)) == 2  # the fewest possible
+    # Two more cards and there is room: the deletions go top left, then diagonally down twice.
+    born = "Lenin was born in [[1870]] in [[Simbirsk]] and died in [[1924]]."
+    notes = bullet_notes(born, "He led the [[Bolsheviks]].", "He wrote [[April Theses]].")
+    sheets = Sheets(build(notes, "flashcards", tmp_path / "two").path)
+    printed = check_fronts_and_backs(sheets, expected_cards(notes))
+    assert [n for n, card in enumerate(printed, 1) if card.item is printed[0].item] == [1, 4, 5]
+
+
+def test_the_last_bullets_many_deletions_start_early_enough(tmp_path: Path) -> None:
+    notes = bullet_notes(
+        "Stalin was [[General Secretary]].",
+        "Trotsky led the [[Red Army]].",
+        "Kamenev and Zinoviev formed the [[triumvirate]].",
+        "The [[NEP]] ended in [[1928]].",
+        "[[Kirov]] was shot in [[1934]]; [[Yagoda]], [[Yezhov]] and [[Beria]] led the NKVD.",
+    )
+    cards = expected_cards(notes)
+    assert len(cards) == 10 and len(neighbours(cards, 2, 4)) > 0
+    sheets = Sheets(build(notes, "flashcards", tmp_path).path)
+    check_fronts_and_backs(sheets, cards)
 
 
 def test_fronts_have_cut_marks_and_backs_none(seed_sheets: Sheets) -> None:
@@ -237,8 +344,11 @@ def test_backs_show_png_jpeg_and_gif_images_and_warn_of_svg(tmp_path: Path) -> N
     with pdfplumber.open(outcome.path) as pdf:
         fronts, backs = pdf.pages
         assert fronts.images == []
-        [flag] = backs.images  # behind the first card only: the reverse card asks "Blue"
+        [flag] = backs.images  # behind "Which flag?" only: the reverse card asks "Blue"
         assert flag["srcsize"] == (40, 20) and (flag["width"], flag["height"]) == pytest.approx((40, 20))
-        # In the lower half of the back of card 1 (mirrored: the right-hand column), below its answer.
+        # The flag's two cards may not sit side by side, so the map's comes first: "Which flag?" is
+        # card 2, top right, and the image is in the lower half of its back (mirrored: top left),
+        # below its answer.
+        [which] = [w for w in fronts.extract_words() if w["text"] == "flag?"]
         [blue] = [w for w in backs.extract_words() if w["text"] == "Blue"]
-        assert flag["x0"] > backs.width / 2 and blue["bottom"] < flag["top"]
+        assert which["x0"] > fronts.width / 2 and flag["x1"] < backs.width / 2 and blue["bottom"] < flag["top"]

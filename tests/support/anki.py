@@ -83,3 +83,22 @@ def our_notetypes(col) -> list[str]:
 
 def expected_card_count(notes: Notes) -> int:
     return sum(len(card.questions()) for card in generate(notes))
+
+
+def cards_by_deck(col) -> dict[str, int]:
+    """Every deck's name and the number of cards in it (not counting its subdecks)."""
+    return {d.name: len(col.find_cards(f"did:{d.id}")) for d in col.decks.all_names_and_ids()}
+
+
+def tree_order(col) -> list[str]:
+    """Deck names as Anki's deck browser lists them: the deck tree, depth first, children in Anki's order."""
+    out: list[str] = []
+
+    def visit(node, above: str) -> None:
+        for child in node.children:
+            name = f"{above}::{child.name}" if above else child.name
+            out.append(name)
+            visit(child, name)
+
+    visit(col.decks.deck_tree(), "")
+    return out

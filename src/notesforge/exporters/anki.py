@@ -22,21 +22,22 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..cards import Card, duplicate_fronts, generate
+from ..cards import Card, CardKind, duplicate_fronts, generate
 from ..diagnostics import Diagnostic, NotesError
 from ..inline import clozes, plain, render
-from ..model import Cloze, Notes, Section
+from ..model import Cloze, Location, Notes, Section
 from ._media import Media, collect, in_order
 from ._zip import normalise_zip
-from .base import Config, Exporter, setting
+from .base import Config, Exporter, Strings, setting
 
 # Every id below derives from this namespace, never from a random number or the clock.
 NAMESPACE = "notesforge/anki"
+KINDS = tuple(kind.value for kind in CardKind)
 
 # --- text to field HTML ------------------------------------------------------
 
@@ -253,16 +254,17 @@ def section_paths(notes: Notes) -> dict[str, tuple[Section, ...]]:
     return paths
 
 
-def build_notes(notes: Notes) -> list[AnkiNote]:
-    """Every card of the notes as an Anki note; raise `NotesError` for cards Anki could not show."""
+def build_notes(notes: Notes, kinds: Iterable[str] = KINDS) -> list[AnkiNote]:
+    """Every card of the chosen `kinds` as an Anki note; raise `NotesError` for cards Anki could not show."""
     paths = section_paths(notes)
+    chosen = [card for card in generate(notes) if card.kind.value in kinds]
     out: list[AnkiNote] = []
     problems: list[Diagnostic] = duplicate_fronts(notes)  # notes made in code have not been through the reader
     try:
-        media = collect(card.image for card in generate(notes))
+        media = collect(card.image for card in chosen)
     except NotesError as exc:  # an image gone since the notes were read
         problems, media = problems + list(exc.diagnostics), {}
-    for card in generate(notes):
+    for card in chosen:
         problem = _card_problem(card)
         if problem:
             problems.append(Diagnostic(card.loc, problem))
@@ -299,14 +301,40 @@ def _note(notes: Notes, card: Card, path: tuple[Section, ...], image: Media | No
     return AnkiNote(card, kind, fields, section_ids, (tag,), (image,) if image else ())
 
 
-def deck_names(notes: Notes, root: str) -> dict[tuple[str, ...], str]:
-    """Deck name of the notes (key `()`) and of every section (key: its section ids from the top)."""
+def deck_names(notes: Notes, root: str, numbered: bool = False) -> dict[tuple[str, ...], str]:
+    """Deck name of the notes (key `()`) and of every section (key: its section ids from the top).
+
+    `numbered` puts each section's number among its siblings before its title, zero-padded
+    (`01 The death of Lenin`, `01 Economy::02 Collectivisation`): Anki lists decks by name, level
+    by level, so the subdecks then follow the notes' order.
+    """
     base = "::".join(part.strip() for part in root.split("::") if part.strip()) or _deck_part(notes.meta.title, "")
     names = {(): base or notes.meta.id}
+    numbers = section_numbers(notes) if numbered else {}
     for path in section_paths(notes).values():
         ids = tuple(s.id for s in path)
-        names[ids] = names[ids[:-1]] + "::" + _deck_part(plain(path[-1].title), path[-1].id)
+        part = _deck_part(plain(path[-1].title), path[-1].id)
+        names[ids] = names[ids[:-1]] + "::" + (f"{numbers[ids[-1]]} {part}" if numbered else part)
     return names
+
+
+def section_numbers(notes: Notes) -> dict[str, str]:
+    """Section id -> its place among its siblings in the notes, from 1, as text that sorts in order.
+
+    Two digits (`01`..`99`); a level with 100 sections or more gets as many digits as its count
+    needs. Sections without cards count too, so the numbers match the booklet's and adding the
+    first card to a section renames no other deck.
+    """
+    numbers: dict[str, str] = {}
+
+    def visit(siblings: tuple[Section, ...]) -> None:
+        width = max(2, len(str(len(siblings))))
+        for n, section in enumerate(siblings, 1):
+            numbers[section.id] = f"{n:0{width}d}"
+            visit(section.sections)
+
+    visit(notes.sections)
+    return numbers
 
 
 def _deck_part(title: str, fallback: str) -> str:
@@ -321,6 +349,14 @@ def _deck_part(title: str, fallback: str) -> str:
 @dataclass(frozen=True, slots=True)
 class AnkiConfig(Config):
     deck: str = setting("", "deck name (default: the notes title); '::' nests it under a parent deck")
+    numbered: bool = setting(
+        False,
+        "start each subdeck's name with its section's number (01 The death of Lenin) so that Anki lists them "
+        "in the notes' order; set it before the first release: a renamed deck splits students' subdecks",
+    )
+    kinds: Strings = setting(
+        KINDS, "which cards go into the deck: " + ", ".join(KINDS), choices=KINDS, noun="card kind"
+    )
 
 
 class AnkiExporter(Exporter):
@@ -330,10 +366,13 @@ class AnkiExporter(Exporter):
     config_class = AnkiConfig
 
     def export(self, notes: Notes, path: Path, config: AnkiConfig) -> None:
-        anki_notes = build_notes(notes)
+        anki_notes = build_notes(notes, config.kinds)
+        if not anki_notes and any(True for _ in generate(notes)):
+            where = notes.meta.loc or Location(notes.source.path, 0, 0)
+            self.warn(where, "the deck has no cards: the notes make none of the kinds chosen (anki.kinds)")
         with tempfile.TemporaryDirectory(prefix="notesforge-anki-") as work:
             raw = Path(work) / "deck.apkg"
-            write_package(notes, anki_notes, deck_names(notes, config.deck), raw)
+            write_package(notes, anki_notes, deck_names(notes, config.deck, config.numbered), raw)
             normalise_zip(raw, path, first=("collection.anki2",), epoch=notes.source.epoch)
 
 

@@ -10,12 +10,18 @@ edge each back lands behind its front. Each card carries its section's name and
 its number in small print on both sides; its text is set as large as fits the card
 (shrunk, never overflowing). Fronts get thin cut marks in the margins and a faint
 cutting grid.
+
+Two cards made from one sentence (the deletions of a bullet, a table point's cloze and
+its "which column?") each show the other's answer, so `arrange` never prints them side
+by side or one above the other; the cards are numbered in the order they are printed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +62,7 @@ class Face:
     back: Rich
     extra: Rich = ()  # a cloze card's extra note, on the back
     image: Image | None = None  # on the back, below the answer
+    item: object = dataclasses.field(default=None, compare=False, repr=False)  # what it was made from
 
 
 Box = tuple[float, float, float, float]  # x0, y0 (bottom), x1, y1 (top), in points from the page's lower left
@@ -99,7 +106,171 @@ def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face
             continue
         for q in card.questions():
             number += 1
-            yield Face(number, plain(card.section.title), q.prompt, q.front, q.back, q.extra, q.image)
+            yield Face(number, plain(card.section.title), q.prompt, q.front, q.back, q.extra, q.image, card.item)
+
+
+def arrange(faces: list[Face], columns: int, rows: int) -> list[Face]:
+    """`faces` in print order, numbered from 1, with no two faces of one item neighbours on a page.
+
+    Neighbours share an edge: left and right, or one above the other (diagonal is fine; so is the
+    next page). Slot by slot, left to right and top to bottom, each slot takes the earliest face in
+    document order that has no face of its item to its left or above it, so a face that cannot go
+    in a slot waits for the next one where it can. Near the end, when few items are left, an item
+    with several faces must start early enough to keep them apart: a slot takes such a face when
+    the slots left would otherwise be too few, and if a slot still ends with nothing that fits, the
+    slot before takes its next choice (a search, in document order, for the earliest such order).
+    When no order keeps them all apart (one item with more faces than the pages can keep apart),
+    the one with the fewest neighbouring pairs the search finds; never an error.
+    Faces without an item are nobody's neighbours.
+    """
+    groups: dict[int, int] = {}
+    keys = [groups.setdefault(id(f.item), len(groups)) if f.item is not None else -1 - n for n, f in enumerate(faces)]
+    per_page = columns * rows
+    budget = 20 * len(keys) + 20_000  # search steps: a few per face on real notes
+    order = _search(keys, columns, per_page, 0, budget)
+    if order is None:
+        order = _fewest_neighbours(keys, columns, per_page)
+        for allowed in range(1, min(neighbours(keys, order, columns, per_page), 10)):
+            better = _search(keys, columns, per_page, allowed, budget)
+            if better is not None:
+                order = better
+                break
+    return [dataclasses.replace(faces[i], number=n) for n, i in enumerate(order, 1)]
+
+
+def _before(position: int, columns: int, per_page: int) -> list[int]:
+    """The slots left of and above `position` on its page (filled before it)."""
+    at = position % per_page
+    return ([position - 1] if at % columns else []) + ([position - columns] if at >= columns else [])
+
+
+def neighbours(keys: list[int], order: list[int], columns: int, per_page: int) -> int:
+    """How many pairs of neighbouring slots hold faces of one key."""
+    return sum(keys[order[p]] == keys[i] for n, i in enumerate(order) for p in _before(n, columns, per_page))
+
+
+def _search(keys: list[int], columns: int, per_page: int, allowed: int, budget: int) -> list[int] | None:
+    """The earliest order (by document position) with at most `allowed` neighbouring pairs of one
+    key, each slot preferring a face that adds none; None if there is none, or after `budget` steps."""
+    count = len(keys)
+    room = _room(count, columns, per_page)
+    members: dict[int, list[int]] = {}
+    for i, key in enumerate(keys):
+        members.setdefault(key, []).append(i)
+    left = {key: len(faces) for key, faces in members.items()}  # faces not yet placed, by key
+    by_left: dict[int, set[int]] = {}  # number of faces left -> the keys with that many
+    for key, n in left.items():
+        by_left.setdefault(n, set()).add(key)
+
+    def take(key: int, step: int) -> None:
+        by_left[left[key]].discard(key)
+        left[key] -= step
+        by_left.setdefault(left[key], set()).add(key)
+
+    used = [False] * count
+    order: list[int] = []
+    costs: list[int] = []  # per slot: the neighbouring pairs its face made
+    spent = 0
+    tried: list[set[int]] = [set()]  # per slot: the keys that led to a dead end there
+    first = 0  # the first face not yet placed
+    for _ in range(budget):
+        if len(order) == count:
+            return order
+        position = len(order)
+        near = [keys[order[p]] for p in _before(position, columns, per_page)]
+        # Keys with more faces left than the later slots can keep apart make that many pairs at least.
+        spare = room[position + 1]
+        over = {key for n, ks in by_left.items() if n > spare for key in ks}
+        slack = allowed - spent - sum(left[key] - spare for key in over)
+        pick, pick_cost = None, 0
+        if slack >= -1:  # at -1 only a face of an `over` key, making no pair, can go here
+            pool = range(first, count) if slack >= 0 else sorted(i for key in over for i in members[key])
+            for i in pool:
+                if used[i] or keys[i] in tried[-1]:
+                    continue
+                cost = near.count(keys[i])
+                if cost <= slack + (keys[i] in over) and (pick is None or cost < pick_cost):
+                    pick, pick_cost = i, cost
+                    if not cost:
+                        break
+        if pick is not None:
+            order.append(pick)
+            costs.append(pick_cost)
+            spent += pick_cost
+            used[pick] = True
+            take(keys[pick], 1)
+            tried.append(set())
+            while first < count and used[first]:
+                first += 1
+            continue
+        if not order:
+            return None  # every choice for the first slot led to a dead end
+        tried.pop()
+        undone = order.pop()
+        spent -= costs.pop()
+        used[undone] = False
+        take(keys[undone], -1)
+        first = min(first, undone)
+        tried[-1].add(keys[undone])
+    return None
+
+
+def _room(count: int, columns: int, per_page: int) -> list[int]:
+    """`room[s]`: the most faces of one item that slots s, s+1, ... (up to `count`) can hold apart."""
+    room = [0] * (count + 2)
+    for s in range(count - 1, -1, -1):
+        page_start = s - s % per_page
+        end = min(count, page_start + per_page)  # this page's slots from s
+        room[s] = _most_apart(s - page_start, end - 1 - page_start, columns) + room[end]
+    return room
+
+
+@functools.cache
+def _most_apart(first: int, last: int, columns: int) -> int:
+    """The most of a page's slots first..last (row by row) with no two neighbours: the slots less a
+    largest matching of neighbouring pairs (the grid is bipartite)."""
+    slots = range(first, last + 1)
+    partner: dict[int, int] = {}
+
+    def near(k: int) -> list[int]:
+        out = [k - columns, k + columns] + ([k - 1] if k % columns else []) + ([k + 1] if (k + 1) % columns else [])
+        return [j for j in out if first <= j <= last]
+
+    def augment(k: int, seen: set[int]) -> bool:
+        for j in near(k):
+            if j not in seen:
+                seen.add(j)
+                if j not in partner or augment(partner[j], seen):
+                    partner[j] = k
+                    return True
+        return False
+
+    black = [k for k in slots if (k // columns + k % columns) % 2 == 0]
+    return len(slots) - sum(augment(k, set()) for k in black)
+
+
+def _fewest_neighbours(keys: list[int], columns: int, per_page: int) -> list[int]:
+    """Slot by slot, the face with the fewest same-key neighbours there: of those, a face of the
+    item with the most faces left if the slots left are too few to keep them apart, else the
+    earliest (no search)."""
+    room = _room(len(keys), columns, per_page)
+    waiting = list(range(len(keys)))
+    left = Counter(keys)
+    order: list[int] = []
+    for position in range(len(keys)):
+        near = [keys[order[p]] for p in _before(position, columns, per_page)]
+        most = max(left.values())
+        crowded = most > room[position + 1]
+        best, best_rank = 0, (3, 2)
+        for j, i in enumerate(waiting):
+            rank = near.count(keys[i]), 0 if crowded and left[keys[i]] == most else 1
+            if rank < best_rank:
+                best, best_rank = j, rank
+                if rank == (0, 0) or (rank[0] == 0 and not crowded):
+                    break
+        order.append(waiting.pop(best))
+        left[keys[order[-1]]] -= 1
+    return order
 
 
 def build_flashcards(
@@ -107,6 +278,7 @@ def build_flashcards(
 ) -> None:
     """Write the sheets; `pictures` holds the bytes of the faces' images by source path."""
     columns, rows = config.columns, config.rows
+    faces = arrange(faces, columns, rows)
     per_sheet = columns * rows
     sheets = [faces[i : i + per_sheet] for i in range(0, len(faces), per_sheet)] or [[]]
     margins = Margins(left=SIDE_MARGIN, right=SIDE_MARGIN, top=TOP_MARGIN, bottom=BOTTOM_MARGIN, footer=6 * MM)
