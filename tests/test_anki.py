@@ -28,7 +28,7 @@ from support.anki import (  # the real Anki backend (test extra), not a mock
     tree_order,
 )
 from support.cardimages import DOT, FIRST_CARD_LINE, card_notes
-from support.common import EPOCH, GRID, HOSTILE, SEED
+from support.common import EPOCH, GRID, HOSTILE, SEED, build_one
 
 import notesforge
 from notesforge.cards import CardKind, generate
@@ -60,8 +60,8 @@ def seed_col(seed_deck: Path, tmp_path: Path):
 def test_seed_deck_imports_with_subdecks_tags_and_no_empty_cards(seed_notes: Notes, seed_col) -> None:
     col = seed_col
     cards = list(generate(seed_notes))
-    assert col.note_count() == len(cards) == 137
-    assert col.card_count() == expected_card_count(seed_notes) == 212
+    assert col.note_count() == len(cards) == 90
+    assert col.card_count() == expected_card_count(seed_notes) == 138
     assert col.get_empty_cards().notes == []
     # Every note has a card.
     assert col.db.scalar("select count() from notes where id not in (select nid from cards)") == 0
@@ -79,37 +79,119 @@ def test_seed_deck_imports_with_subdecks_tags_and_no_empty_cards(seed_notes: Not
     assert our_notetypes(col) == ["notesforge Basic", "notesforge Basic (and reversed card)", "notesforge Cloze"]
 
 
-def test_generated_cards_from_table_dates_and_terms(seed_col) -> None:
+def test_generated_cards_from_table_and_terms(seed_col) -> None:
     col = seed_col
 
     def only(query: str):
         [nid] = col.find_notes(query)
         return col.get_note(nid)
 
-    point = only('"Front:He led the <b>Red Army</b> to victory in the <b>Civil War</b>."')
+    # A "which column?" card: the point as plain text (its blanks are other cards' answers), the
+    # column's own subject masked, the table's caption in the context.
+    point = only('"Front:*had ALWAYS been loyal to Lenin and the Bolsheviks*"')
     assert point.note_type()["name"] == "notesforge Basic"
-    assert point["Back"] == "Factors in favour of Trotsky"
+    assert point["Back"] == "Factors in favour of Stalin"
+    assert point["Context"] == "Who would succeed Lenin? › Stalin or Trotsky: who would succeed Lenin?"
     [card] = point.cards()
     assert "Which column: Factors in favour of Stalin or Factors in favour of Trotsky?" in card.question()
-    assert text_of(card.answer()).endswith("Factors in favour of Trotsky")
+    assert "<b>" not in point["Front"] and "Stalin" not in text_of(card.question()).split("?")[-1]
+    # A blank from a table point says whose point it is.
+    cloze = only('"Text:*victory in the*"')
+    assert cloze["Text"].startswith("Factors in favour of Trotsky: He led the {{c1::Red Army}}")
 
-    event = only('"Front:Lenin dies after a series of strokes"')
-    assert event["Back"] == "January 1924"
-    when, what = sorted(event.cards(), key=lambda c: c.ord)
-    assert "When?" in text_of(when.question()) and "January 1924" not in text_of(when.question())
-    assert text_of(what.question()) == "Key dates What happened? January 1924"
-    assert text_of(what.answer()).endswith("Lenin dies after a series of strokes")
-
+    # The glossary asks each term's meaning only: its bullets already ask for the terms.
     term = only('"Front:Kulaks"')
-    assert term["Back"].startswith("Peasants supposed to have grown better off under NEP")
-    define, which = sorted(term.cards(), key=lambda c: c.ord)
+    assert term.note_type()["name"] == "notesforge Basic (and reversed card)"
+    assert term["Back"] == "Peasants supposed to have grown rich under NEP; Stalin attacked them."
+    assert term["ReversePrompt"] == ""
+    [define] = term.cards()
     assert text_of(define.question()) == "Key terms Define the term. Kulaks"
-    assert text_of(which.question()).startswith("Key terms Which key term is this? Peasants supposed")
 
     by_kind = Counter(str(c.kind) for c in generate(notesforge.load(SEED)))
-    assert len(col.find_notes('"note:notesforge Cloze"')) == by_kind["cloze"]
-    assert len(col.find_notes('"note:notesforge Basic (and reversed card)"')) == by_kind["event"] + by_kind["term"] + 2
-    assert by_kind["table"] == 8 and by_kind["event"] == 7 and by_kind["term"] == 18
+    assert len(col.find_notes('"note:notesforge Cloze"')) == by_kind["cloze"] == 51
+    assert len(col.find_notes('"note:notesforge Basic (and reversed card)"')) == by_kind["term"] == 18
+    assert by_kind["table"] == 8 and by_kind["event"] == 0
+
+
+TWO_WAYS = """\
+[notes]
+id = "ways"
+title = "Ways"
+language = "en-GB"
+
+[[section]]
+id = "s"
+title = "S"
+
+[[section.block]]
+type = "events"
+items = [
+  { date = "1917", text = "Trotsky joins the Bolsheviks" },
+  { date = "October 1917", text = "The Bolsheviks seize power" },
+  { date = "1924", text = "Lenin dies", ask = "event" },
+]
+
+[[section.block]]
+type = "terms"
+items = [{ term = "NEP", definition = "The New Economic Policy, which allowed private trade" }]
+"""
+
+
+def test_each_way_is_asked_as_the_notes_say_in_one_note_type(tmp_path: Path) -> None:
+    """Two-way kinds keep one note type whichever ways they are asked (a changed type would not
+    update on import); the reverse card shows what its ReversePrompt field says, masked."""
+    notes = notesforge.loads(TWO_WAYS, "w.toml", epoch=EPOCH)
+    col = open_collection(tmp_path / "ways")
+    try:
+        import_deck(col, build_one(notes, "anki", tmp_path / "out"))
+        asked = sorted(text_of(c.question()) for c in (col.get_card(i) for i in col.find_cards("")))
+        assert asked == [
+            "S Define the term. NEP",
+            "S What happened? 1924",
+            "S What happened? October 1917",
+            "S When? The Bolsheviks seize power",
+            "S When? Trotsky joins the Bolsheviks",  # "1917" does not name one event: not asked date first
+            "S Which key term is this? The […], which allowed private trade",
+        ]
+        assert {col.get_note(n).note_type()["name"] for n in col.find_notes("")} == {
+            "notesforge Basic (and reversed card)"
+        }
+        assert col.get_empty_cards().notes == []
+    finally:
+        col.close()
+
+
+def test_the_seed_deck_is_worth_studying(seed_notes: Notes, seed_col) -> None:
+    """As the real Anki shows the cards: no answer on its own front, every front asks, no two
+    questions alike, and at most a tenth of the questions ask a fact another card asks too."""
+    from notesforge.cards import asks
+    from notesforge.lint import repeated_share
+    from notesforge.masking import content_stems
+
+    col = seed_col
+    by_guid = {genanki_guid(card.key): card for card in generate(seed_notes)}
+    shown: list[str] = []
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        note = card.note()
+        question = card.question()
+        front = text_of(question)
+        model = by_guid[note.guid]
+        asked = model.questions()[card.ord]
+        if not model.is_cloze:
+            stems = content_stems(plain(asked.back))
+            assert not (stems and stems <= content_stems(front.split("?")[-1])), (front, plain(asked.back))
+        assert 'class="nf-prompt"' in question or 'class="cloze"' in question or asks(asked.front), front
+        shown.append(" ".join(front.split()).casefold())
+    assert len(shown) == len(set(shown)) == 138
+    repeated, asked = repeated_share(seed_notes)
+    assert asked == 138 and repeated / asked <= 0.10
+
+
+def genanki_guid(key: str) -> str:
+    import genanki
+
+    return genanki.guid_for(key)
 
 
 def test_grid_cells_are_asked_by_row_and_column(build_format, tmp_path: Path) -> None:
@@ -123,7 +205,7 @@ def test_grid_cells_are_asked_by_row_and_column(build_format, tmp_path: Path) ->
         [nid] = col.find_notes('"Front:First Five-Year Plan (1928–32) — Results?"')
         note = col.get_note(nid)
         assert note.note_type()["name"] == "notesforge Basic"
-        assert note["Back"] == "Output of coal and steel <b>doubled</b>"
+        assert note["Back"] == "Output of coal and steel doubled"  # not bold: a blank of another card
         [card] = note.cards()
         assert text_of(card.question()) == "The Five-Year Plans First Five-Year Plan (1928–32) — Results?"
         assert text_of(card.answer()).endswith("— Results? Output of coal and steel doubled")
@@ -146,10 +228,11 @@ def test_grid_cells_are_asked_by_row_and_column(build_format, tmp_path: Path) ->
             cloze["Text"]
             == "Third Five-Year Plan (1938–41) — Results: Cut short by the German invasion of {{c1::1941}}"
         )
-        assert cloze["Extra"] == "The <i>Five-Year</i> Plans"
+        # The caption is the section's title here: it is not said twice in the context.
+        assert (cloze["Extra"], cloze["Context"]) == ("", "The Five-Year Plans")
         [card] = cloze.cards()
         assert text_of(card.question()).endswith("Results: Cut short by the German invasion of [...]")
-        assert text_of(card.answer()).endswith("German invasion of 1941 The Five-Year Plans")
+        assert text_of(card.answer()).endswith("German invasion of 1941")
     finally:
         col.close()
 
@@ -227,7 +310,7 @@ def test_edited_source_reimports_as_update_keeping_review_history(
 ) -> None:
     col = seed_col
     notes_before, cards_before = col.note_count(), col.card_count()
-    [cid] = col.find_cards('"Front:When did Lenin die?"')
+    [cid] = col.find_cards('"Front:Which city was renamed Leningrad?"')
     card = col.get_card(cid)
     card.start_timer()
     col.sched.answerCard(card, 4)  # "Easy": graduates at once, so it has an interval
@@ -241,10 +324,12 @@ def test_edited_source_reimports_as_update_keeping_review_history(
     assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 0, notes_before)
 
     edited = tmp_path / "notes.toml"
-    old = '{ q = "When did Lenin die?", a = "January 1924" }'
+    old = '{ q = "Which city was renamed Leningrad?", a = "Petrograd" }'
     assert old in SEED.read_text(encoding="utf-8")
     edited.write_text(
-        SEED.read_text(encoding="utf-8").replace(old, '{ q = "When did Lenin die?", a = "On 21 January 1924" }'),
+        SEED.read_text(encoding="utf-8").replace(
+            old, '{ q = "Which city was renamed Leningrad?", a = "Petrograd (St Petersburg)" }'
+        ),
         encoding="utf-8",
     )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 1000))
@@ -256,7 +341,7 @@ def test_edited_source_reimports_as_update_keeping_review_history(
     assert len(log.updated) == notes_before
     assert (col.note_count(), col.card_count()) == (notes_before, cards_before)
     after = col.get_card(cid)
-    assert after.note()["Back"] == "On 21 January 1924"
+    assert after.note()["Back"] == "Petrograd (St Petersburg)"
     assert (after.type, after.queue, after.due, after.ivl) == (
         reviewed.type,
         reviewed.queue,
@@ -368,7 +453,7 @@ def test_deck_setting_names_the_deck(seed_notes: Notes, build_format, tmp_path: 
     try:
         import_deck(col, apkg)
         names = {d.name for d in col.decks.all_names_and_ids()}
-        assert "History::Stalin::Key dates" in names and "History" in names
+        assert "History::Stalin::Key terms" in names and "History" in names
         assert not any(n.startswith(seed_notes.meta.title) for n in names)
     finally:
         col.close()
@@ -477,7 +562,7 @@ def test_numbered_subdecks_sort_in_the_notes_order(seed_notes: Notes, build_form
         names = [d.name for d in col.decks.all_names_and_ids() if d.name.startswith(title + "::")]
         assert names == sorted(names) == expected
         assert [n for n in tree_order(col) if n.startswith(title + "::")] == expected  # the deck browser's order
-        assert cards_by_deck(col)[f"{title}::01 The death of Lenin"] == 14
+        assert cards_by_deck(col)[f"{title}::01 The death of Lenin"] == 8
     finally:
         col.close()
 
@@ -507,8 +592,8 @@ def test_renamed_subdecks_split_a_students_decks(
     title = seed_notes.meta.title
     before = cards_by_deck(col)
     sections = [plain(s.title) for s in seed_notes.walk()]
-    assert sum(before.values()) == col.card_count() == 212 and len(before) == 2 + 8
-    reviewed = col.get_card(col.find_cards(f'"deck:{title}::Key dates"')[0])
+    assert sum(before.values()) == col.card_count() == 138 and len(before) == 2 + 7
+    reviewed = col.get_card(col.find_cards(f'"deck:{title}::The death of Lenin"')[0])
     reviewed.start_timer()
     col.sched.answerCard(reviewed, 4)
     schedule = (reviewed := col.get_card(reviewed.id)).type, reviewed.ivl, reviewed.due
@@ -519,8 +604,8 @@ def test_renamed_subdecks_split_a_students_decks(
     numbered = {"anki": {"numbered": "true"}}
     apkg = notesforge.build(notesforge.load(SEED), ["anki"], tmp_path / "numbered", numbered)[0].path
     log = import_deck(col, apkg)
-    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (0, 137, 0, 0)
-    assert (col.note_count(), col.card_count()) == (137, 212)
+    assert (len(log.new), len(log.updated), len(log.duplicate), len(log.conflicting)) == (0, 90, 0, 0)
+    assert (col.note_count(), col.card_count()) == (90, 138)
     assert all(col.get_note(nid).mod == EPOCH + 1000 for nid in col.find_notes(""))
     after = cards_by_deck(col)
     new_decks = {f"{title}::{n:02d} {name}" for n, name in enumerate(sections, 1)}
@@ -529,16 +614,16 @@ def test_renamed_subdecks_split_a_students_decks(
     assert {after[name] for name in new_decks} == {0}  # the numbered decks arrive empty
 
     # The student's first way back (Browse, Cards > Change Deck, then delete the empty old deck).
-    old, new = f"{title}::Key dates", f"{title}::07 Key dates"
+    old, new = f"{title}::The death of Lenin", f"{title}::01 The death of Lenin"
     moved = col.set_deck(col.find_cards(f'"deck:{old}"'), col.decks.id_for_name(new)).count
-    assert moved == before[old] == 14
+    assert moved == before[old] == 8
     again = col.get_card(reviewed.id)  # its reviews went with it
     assert col.decks.name(again.did) == new and (again.type, again.ivl, again.due) == schedule
     assert [row[0] for row in col.db.all("select cid from revlog")] == [reviewed.id]
     assert col.decks.remove([col.decks.id_for_name(old)]).count == 0  # no card deleted with it
     # The second (delete the empty new deck, then rename the old one). Renamed onto the name of
     # a deck that exists, Anki adds a "+" instead.
-    old, new = f"{title}::Key terms", f"{title}::08 Key terms"
+    old, new = f"{title}::Key terms", f"{title}::07 Key terms"
     col.decks.rename(col.decks.id_for_name(old), new)
     assert col.decks.name(col.decks.id_for_name(new + "+")) == new + "+"
     col.decks.rename(col.decks.id_for_name(new + "+"), old)
@@ -550,11 +635,11 @@ def test_renamed_subdecks_split_a_students_decks(
     apkg = notesforge.build(notesforge.load(SEED), ["anki"], tmp_path / "later", numbered)[0].path
     mended = cards_by_deck(col)
     log = import_deck(col, apkg)
-    assert (len(log.new), len(log.updated)) == (0, 137)
+    assert (len(log.new), len(log.updated)) == (0, 90)
     assert cards_by_deck(col) == mended
-    assert mended[f"{title}::07 Key dates"] == 14 and mended[f"{title}::08 Key terms"] == 36
-    assert f"{title}::Key dates" not in mended and f"{title}::Key terms" not in mended
-    assert sum(mended.values()) == 212
+    assert mended[f"{title}::01 The death of Lenin"] == 8 and mended[f"{title}::07 Key terms"] == 18
+    assert f"{title}::The death of Lenin" not in mended and f"{title}::Key terms" not in mended
+    assert sum(mended.values()) == 138
 
 
 def test_an_edited_section_title_leaves_its_cards_in_the_old_deck(
@@ -568,13 +653,13 @@ def test_an_edited_section_title_leaves_its_cards_in_the_old_deck(
     edited.write_text(SEED.read_text(encoding="utf-8").replace(old, 'title = "Lenin’s death"'), encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 1000))
     log = import_deck(col, notesforge.build(notesforge.load(edited), ["anki"], tmp_path / "out")[0].path)
-    assert (len(log.new), len(log.updated)) == (0, 137)
+    assert (len(log.new), len(log.updated)) == (0, 90)
     after = cards_by_deck(col)
     title = "Stalin’s Dictatorship"
     assert set(after) - set(before) == {f"{title}::Lenin’s death"}
-    assert after[f"{title}::Lenin’s death"] == 0 and after[f"{title}::The death of Lenin"] == 14
+    assert after[f"{title}::Lenin’s death"] == 0 and after[f"{title}::The death of Lenin"] == 8
     # The notes themselves are updated: their context shows the new title.
-    [cid] = col.find_cards('"Front:When did Lenin die?"')
+    [cid] = col.find_cards('"Front:Which city was renamed Leningrad?"')
     card = col.get_card(cid)
     assert card.note()["Context"] == "Lenin’s death" and col.decks.name(card.did) == f"{title}::The death of Lenin"
 
@@ -590,17 +675,17 @@ def test_kinds_choose_the_cards_in_the_deck(seed_notes: Notes, build_format, tmp
     col = open_collection(tmp_path / "anki")
     try:
         log = import_deck(col, apkg)
-        assert len(log.new) == col.note_count() == len(chosen) == 71
-        assert col.card_count() == sum(len(c.questions()) for c in chosen) == 91
+        assert len(log.new) == col.note_count() == len(chosen) == 31
+        assert col.card_count() == sum(len(c.questions()) for c in chosen) == 31
         guids = {col.get_note(nid).guid for nid in col.find_notes("")}
         assert guids == {genanki.guid_for(c.key) for c in chosen}
         # Only the note types those cards use are imported: no cloze note type, no cloze card.
         assert our_notetypes(col) == ["notesforge Basic", "notesforge Basic (and reversed card)"]
         assert not col.find_cards("card:Cloze")
-        # Subdecks only for sections with cards of those kinds: no "Key dates" (events only).
+        # Subdecks only for sections with cards of those kinds: none for the bullets-only section.
         decks = cards_by_deck(col)
-        assert not any(name.endswith("::Key dates") for name in decks)
-        assert decks[f"{seed_notes.meta.title}::Key terms"] == 36
+        assert not any(name.endswith("::Steps taken by Stalin to secure power") for name in decks)
+        assert decks[f"{seed_notes.meta.title}::Key terms"] == 18
     finally:
         col.close()
 

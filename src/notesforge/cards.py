@@ -275,7 +275,7 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
         if not (self.section.cards and block.cards):
             return
         base, section = f"{self.base}/{block.id}", self.section
-        context = plain(block.caption) if block.caption else ""
+        context = _caption(block, section)
         headings = [plain(c.heading) for c in block.columns]
         prompt = "Which column: " + _or_list(headings) + "?"
         for column, subject in zip(block.columns, _subjects(headings), strict=True):
@@ -299,7 +299,7 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
         if not (self.section.cards and block.cards):
             return
         base, section = f"{self.base}/{block.id}", self.section
-        context = plain(block.caption) if block.caption else ""
+        context = _caption(block, section)
         for row in block.rows:
             for heading, cell in zip(block.columns, row.cells, strict=True):
                 if not cell.text:
@@ -386,6 +386,12 @@ def asks(front: Rich) -> bool:
     text = plain(front).strip().rstrip("\"'’”»)").strip()
     first = words(text)[:1]
     return text.endswith("?") or bool(clozes(front)) or (bool(first) and first[0] in _INSTRUCTIONS)
+
+
+def _caption(block: ComparisonTable | Grid, section: Section) -> str:
+    """A table's caption as its cards' context, unless the section's title already says it."""
+    caption = plain(block.caption).strip() if block.caption else ""
+    return "" if normalise(caption) == normalise(plain(section.title)) else caption
 
 
 def _subjects(headings: list[str]) -> list[set[str]]:

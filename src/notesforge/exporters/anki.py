@@ -196,15 +196,26 @@ BASIC = NoteType(
     ("Front", "Back", "Context", "Prompt"),
     (_template("Card 1", "Front", "Prompt", "Back"),),
 )
+# The reverse card asks what its ReversePrompt field holds: the prompt and the front as the
+# reverse shows them (a definition without its term), written by the exporter. An empty field
+# makes no reverse card, so one note type serves cards asked one way or both ways: a teacher who
+# changes `ask` changes the note's fields, never its type, and students' notes update in place
+# (a note whose type changed is "conflicting" on import and is not updated).
+_REVERSE_QUESTION = (
+    '{{#ReversePrompt}}<div class="nf">{{#Context}}<div class="nf-context">{{Context}}</div>{{/Context}}'
+    "{{ReversePrompt}}</div>{{/ReversePrompt}}"
+)
 REVERSED = NoteType(
     "reversed-v1",
     "notesforge Basic (and reversed card)",
     ("Front", "Back", "Context", "Prompt", "ReversePrompt"),
     (
         _template("Card 1", "Front", "Prompt", "Back"),
-        _template("Card 2", "Back", "ReversePrompt", "Front"),
+        ("Card 2", _REVERSE_QUESTION, _ANSWER.replace("SHOWN", "Front")),
     ),
 )
+# Kinds that may be asked both ways: their notes are REVERSED notes whether or not they are now.
+_TWO_WAY = frozenset({CardKind.EVENT, CardKind.TERM})
 CLOZE = NoteType(
     "cloze-v1",
     "notesforge Cloze",
@@ -288,17 +299,28 @@ def _card_problem(card: Card) -> str | None:
 
 def _note(notes: Notes, card: Card, path: tuple[Section, ...], image: Media | None = None) -> AnkiNote:
     # The context: the section's title, after its parents' for a subsection.
-    context = " › ".join(render(section.title, HTML) for section in path)
+    context = " › ".join(
+        [*(render(section.title, HTML) for section in path), *filter(None, [field_text(card.context)])]
+    )
     section_ids = tuple(section.id for section in path)
-    kind = CLOZE if card.is_cloze else REVERSED if card.reverse else BASIC
+    kind = CLOZE if card.is_cloze else REVERSED if card.reverse or card.kind in _TWO_WAY else BASIC
     front = render(card.question, CLOZE_HTML if card.is_cloze else HTML)
     # The image goes with the answer: on the back of a basic card, in the extra of a cloze card.
     back = render(card.extra if card.is_cloze else card.answer, HTML) + (image_html(image) if image else "")
     fields = (front, back, context, field_text(card.prompt))
     if kind is REVERSED:
-        fields += (field_text(card.reverse_prompt),)
+        fields += (_reverse_question(card),)
     tag = "::".join((notes.meta.id, *section_ids))
     return AnkiNote(card, kind, fields, section_ids, (tag,), (image,) if image else ())
+
+
+def _reverse_question(card: Card) -> str:
+    """The ReversePrompt field: what the reverse card shows, or nothing for no reverse card."""
+    if not card.reverse:
+        return ""
+    [_, reverse] = card.questions()
+    prompt = f'<div class="nf-prompt">{field_text(reverse.prompt)}</div>' if reverse.prompt else ""
+    return f'{prompt}<div class="nf-front">{render(reverse.front, HTML)}</div>'
 
 
 def deck_names(notes: Notes, root: str, numbered: bool = False) -> dict[tuple[str, ...], str]:
