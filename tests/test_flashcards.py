@@ -41,7 +41,8 @@ def expected_cards(notes: Notes, keep: Callable[[Card], bool] = lambda card: Tru
         for question in card.questions():
             back = plain(question.back) + (" " + plain(card.extra) if card.is_cloze else "")
             front = question.prompt + " " + plain(question.front)
-            out.append(Expected(plain(card.section.title), front, back, card.item))
+            where = " › ".join(filter(None, [plain(card.section.title), question.context]))
+            out.append(Expected(where, front, back, card.item))
     return out
 
 

@@ -106,7 +106,16 @@ def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face
             continue
         for q in card.questions():
             number += 1
-            yield Face(number, plain(card.section.title), q.prompt, q.front, q.back, q.extra, q.image, card.item)
+            yield Face(
+                number,
+                " › ".join(filter(None, [plain(card.section.title), q.context])),
+                q.prompt,
+                q.front,
+                q.back,
+                q.extra,
+                q.image,
+                card.item,
+            )
 
 
 def arrange(faces: list[Face], columns: int, rows: int) -> list[Face]:
