@@ -120,3 +120,59 @@ def test_an_explicit_front_that_asks_nothing_gets_a_prompt_both_ways() -> None:
         (WHO_OR_WHAT, "Leader of the Leningrad Party, murdered in 1934"),
         (WHO_OR_WHAT, "Kirov"),
     ]
+
+
+ASKED = """\
+[notes]
+id = "ask"
+title = "Ask"
+language = "en-GB"
+
+[[section]]
+id = "s"
+title = "S"
+
+[[section.block]]
+type = "table"
+id = "rivals"
+ask = ["blanks"]
+
+[[section.block.columns]]
+heading = "Stalin"
+points = ["Held the post of [[General Secretary]]."]
+
+[[section.block.columns]]
+heading = "Trotsky"
+points = ["Led the [[Red Army]]."]
+
+[[section.block]]
+type = "events"
+ask = "date"
+items = [{ date = "1924", text = "Lenin dies" }, { date = "1929", text = "NEP ends", ask = "both" }]
+
+[[section.block]]
+type = "terms"
+ask = "term"
+items = [{ term = "Kulaks", definition = "Richer peasants" }]
+
+[[section.block]]
+type = "cards"
+items = [
+  { q = "Kirov", a = "Leningrad Party leader", reverse = true, prompt = "Who was he?", reverse_prompt = "Name him." },
+]
+"""
+
+
+def test_ask_chooses_the_questions_of_each_kind() -> None:
+    notes = notesforge.loads(ASKED, "ask.toml")
+    shown = [(c.kind.value, q.prompt, plain(q.front), plain(q.back)) for c in generate(notes) for q in c.questions()]
+    assert shown == [
+        ("cloze", "", "Stalin: Held the post of […].", "General Secretary"),
+        ("cloze", "", "Trotsky: Led the […].", "Red Army"),
+        ("event", "When?", "Lenin dies", "1924"),
+        ("event", "When?", "NEP ends", "1929"),
+        ("event", "What happened?", "1929", "NEP ends"),
+        ("term", "Which key term is this?", "Richer peasants", "Kulaks"),
+        ("basic", "Who was he?", "Kirov", "Leningrad Party leader"),
+        ("basic", "Name him.", "Leningrad Party leader", "Kirov"),
+    ]
