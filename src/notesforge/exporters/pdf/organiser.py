@@ -215,15 +215,7 @@ def _body(notes: Notes, size: float, width: float) -> list[Any]:
         columns = block.columns
         rows = [[Paragraph(para_text(c.heading), st["head"]) for c in columns]]
         rows += [[Paragraph(dated_text(p.date, p.text), st["body"]) if p else "" for p in row] for row in block.rows]
-        repeat = heading_rows([plain(c.heading) for c in columns])
-        table = Table(rows, colWidths=[width / len(columns)] * len(columns), repeatRows=repeat, splitInRow=1)
-        style = grid_table_style(rows=len(rows))
-        for cmd in ("LEFTPADDING", "RIGHTPADDING"):
-            style.add(cmd, (0, 0), (-1, -1), 3)
-        style.add("TOPPADDING", (0, 0), (-1, -1), 2)
-        style.add("BOTTOMPADDING", (0, 0), (-1, -1), 3)
-        table.setStyle(style)
-        story.append(table)
+        story.append(_compact_table(rows, width, heading_rows([plain(c.heading) for c in columns])))
     for grid in notes.blocks(Grid):
         story += _grid(grid, st, size, width)
     if not story:
@@ -246,12 +238,18 @@ def _grid(grid: Grid, st: dict[str, Any], size: float, width: float) -> list[Any
     for row in grid.rows:
         cells = [Paragraph(para_text(c.text), st["body"]) if c.text else "" for c in row.cells]
         rows.append([Paragraph(para_text(row.heading), st["head"]), *cells])
-    repeat = heading_rows([plain(h or ()) for h in headings])
-    table = Table(rows, colWidths=[width / len(headings)] * len(headings), repeatRows=repeat, splitInRow=1)
+    table = _compact_table(rows, width, heading_rows([plain(h or ()) for h in headings]))
+    return [_band(_grid_band(grid), size, width), table]
+
+
+def _compact_table(rows: list[list[Any]], width: float, repeat: int) -> Any:
+    """A ruled table of equal columns across `width`, padded tight for one page, its heading rows repeated."""
+    columns = len(rows[0])
+    table = Table(rows, colWidths=[width / columns] * columns, repeatRows=repeat, splitInRow=1)
     style = grid_table_style(rows=len(rows))
     for cmd in ("LEFTPADDING", "RIGHTPADDING"):
         style.add(cmd, (0, 0), (-1, -1), 3)
     style.add("TOPPADDING", (0, 0), (-1, -1), 2)
     style.add("BOTTOMPADDING", (0, 0), (-1, -1), 3)
     table.setStyle(style)
-    return [_band(_grid_band(grid), size, width), table]
+    return table

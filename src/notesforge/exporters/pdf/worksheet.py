@@ -31,6 +31,7 @@ from ...model import (
     Grid,
     Notes,
     Paragraph,
+    Rich,
     Section,
     Timeline,
 )
@@ -157,17 +158,8 @@ class _Sheet(BlockVisitor[list[Any]]):
         rows += [
             [P(dated_text(p.date, p.text, self.blanks), self.cell) if p else "" for p in row] for row in block.rows
         ]
-        table = Table(
-            rows,
-            colWidths=[self.width / len(columns)] * len(columns),
-            repeatRows=heading_rows([plain(c.heading) for c in columns]),
-            splitInRow=1,
-            spaceBefore=4,
-            spaceAfter=8,
-        )
-        table.setStyle(grid_table_style(rows=len(rows)))
-        caption = styles.caption.clone("ws-caption", keepWithNext=1)
-        return ([P(para_text(block.caption), caption)] if block.caption else []) + [table]
+        widths = [self.width / len(columns)] * len(columns)
+        return self._table(block.caption, rows, widths, heading_rows([plain(c.heading) for c in columns]))
 
     def visit_grid(self, block: Grid) -> list[Any]:
         """A grid with blanks in its cells: the row headings in bold in the first column, headings repeated."""
@@ -179,14 +171,13 @@ class _Sheet(BlockVisitor[list[Any]]):
             cells = [P(para_text(c.text, self.blanks), self.cell) if c.text else "" for c in row.cells]
             rows.append([P(f"<b>{para_text(row.heading)}</b>", styles.cell), *cells])
         first = min(self.width * 0.3, self.width / (len(block.columns) + 1))
-        table = Table(
-            rows,
-            colWidths=[first] + [(self.width - first) / len(block.columns)] * len(block.columns),
-            repeatRows=heading_rows([plain(h) for h in (block.corner or (), *block.columns)]),
-            splitInRow=1,
-            spaceBefore=4,
-            spaceAfter=8,
-        )
+        widths = [first] + [(self.width - first) / len(block.columns)] * len(block.columns)
+        repeat = heading_rows([plain(h) for h in (block.corner or (), *block.columns)])
+        return self._table(block.caption, rows, widths, repeat)
+
+    def _table(self, caption: Rich | None, rows: list[list[Any]], widths: list[float], repeat: int) -> list[Any]:
+        """A ruled table under its caption, its heading rows repeated on every page."""
+        table = Table(rows, colWidths=widths, repeatRows=repeat, splitInRow=1, spaceBefore=4, spaceAfter=8)
         table.setStyle(grid_table_style(rows=len(rows)))
-        caption = styles.caption.clone("ws-caption", keepWithNext=1)
-        return ([P(para_text(block.caption), caption)] if block.caption else []) + [table]
+        style = self.styles.caption.clone("ws-caption", keepWithNext=1)
+        return ([P(para_text(caption), style)] if caption else []) + [table]
