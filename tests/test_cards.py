@@ -6,7 +6,8 @@ from pathlib import Path
 
 import notesforge
 from notesforge import inline
-from notesforge.cards import CardKind, generate
+from notesforge.cards import CardKind, front_key, generate
+from notesforge.model import ComparisonTable, Text
 
 MINI = """
 [notes]
@@ -110,7 +111,37 @@ def test_seed_cards_have_unique_keys_and_fronts(seed_notes: notesforge.Notes) ->
     cards = list(generate(seed_notes))
     assert len({c.key for c in cards}) == len(cards)
     assert all(c.key.startswith("stalin-ussr-1924-41/") for c in cards)
-    assert {c.kind for c in cards} == set(CardKind) - {CardKind.CELL}  # the seed has no grid
+    # No grid; and each dated bullet or point names its date in its text, so its own blank asks it
+    # (a "When?" card would show the answer): no event cards.
+    kinds = [c.kind for c in cards]
+    assert {kind: kinds.count(kind) for kind in CardKind} == {
+        CardKind.CLOZE: 51,
+        CardKind.BASIC: 13,
+        CardKind.TABLE: 8,
+        CardKind.EVENT: 0,
+        CardKind.TERM: 18,
+        CardKind.CELL: 0,
+    }
+    fronts = [front_key(q) for c in cards for q in (c.questions()[:1] if c.is_cloze else c.questions())]
+    assert len(fronts) == len(set(fronts))
+
+
+def test_seed_table_cards_name_their_column_and_hide_its_subject(seed_notes: notesforge.Notes) -> None:
+    cards = [c for c in generate(seed_notes) if isinstance(c.block, ComparisonTable)]
+    assert [c.kind for c in cards] == [CardKind.CLOZE, CardKind.TABLE] * 8  # each point: its blanks, its column
+    assert {c.context for c in cards} == {"Stalin or Trotsky: who would succeed Lenin?"}  # the caption
+    red_army = next(c for c in cards if c.is_cloze and "Red Army" in inline.plain(c.question))
+    assert [(inline.plain(q.front), inline.plain(q.back), q.context) for q in red_army.questions()] == [
+        ("Factors in favour of Trotsky: He led the […] to victory in the Civil War.", "Red Army", red_army.context),
+        ("Factors in favour of Trotsky: He led the Red Army to victory in the […].", "Civil War", red_army.context),
+    ]
+    loyal = next(c for c in cards if c.kind is CardKind.TABLE and "ALWAYS" in inline.plain(c.question))
+    [question] = loyal.questions()
+    assert question.prompt == "Which column: Factors in favour of Stalin or Factors in favour of Trotsky?"
+    front = "[…] had ALWAYS been loyal to Lenin and the Bolsheviks. He even altered photographs to show how close he"
+    assert inline.plain(question.front) == front + " was to Lenin."  # "Stalin" masked; "loyal" not bold here
+    assert all(isinstance(node, Text) for node in question.front)
+    assert inline.plain(question.back) == "Factors in favour of Stalin"
 
 
 def test_generation_is_deterministic() -> None:
@@ -154,7 +185,7 @@ def test_a_grid_asks_each_non_empty_cell_by_its_row_and_column() -> None:
     assert inline.plain(first.answer) == "Heavy industry: coal, iron, steel"
     assert not inline.clozes(first.answer)  # a cloze mark is a bold fact here, not a blank
     assert first.prompt == "" and not first.reverse
-    assert inline.plain(first.extra) == "The Five-Year Plans"  # the caption
+    assert first.context == "The Five-Year Plans" and first.extra == ()  # the caption, shown above the front
     assert first.item is first.block.rows[0].cells[0]
     assert [c.key for c in cards] == [
         "g/s/plans/cell/first-five-year-plan-1928-32/aims",
@@ -164,6 +195,7 @@ def test_a_grid_asks_each_non_empty_cell_by_its_row_and_column() -> None:
     [question] = cards[1].questions()
     assert inline.plain(question.front) == "First Five-Year Plan (1928–32) — Results?"
     assert inline.plain(question.back) == "Output of coal and steel doubled"
+    assert question.context == "The Five-Year Plans" and question.extra == ()
 
 
 def test_a_grid_cell_keeps_its_card_when_its_text_is_edited() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support.common import GRID
+from support.common import EVENTS, GRID
 
 import notesforge
 from notesforge import registry
@@ -29,8 +29,19 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_check_prints_a_summary_of_the_seed() -> None:
     code, out, err = run("check", str(SEED))
     assert code == 0, err
-    assert out.startswith(f"{SEED}: ok: 8 sections, ")
-    assert " bullets, 1 tables, " in out and " cards (" in out
+    assert out == (
+        f"{SEED}: ok: 7 sections, 41 bullets, 1 tables, 0 grids, 0 events, 18 terms, "
+        "90 cards (13 basic, 51 cloze, 8 table, 18 term); "
+        "4 warnings; 4 of 138 questions ask a fact another card asks too\n"
+    )
+    # The card linter's warnings go to stderr, each at its line: General Secretary and the Cult of
+    # personality are each asked by a bullet's blank and by another card.
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    asked_twice = ["he was the [[General Secretary]]", '"power-bases-1924"', "The [[Cult of", '"Cult of personality"']
+    where = [next(n for n, line in enumerate(lines, 1) if text in line) for text in asked_twice]
+    assert [line.split(": warning: ")[0] for line in err.splitlines() if ": warning: " in line] == [
+        f"{SEED}:{n}:3" for n in where
+    ]
 
 
 @pytest.mark.parametrize("fixture", ["syntax", "misspelt", "types"])
@@ -102,8 +113,19 @@ def test_check_counts_grids() -> None:
     code, out, err = run("check", str(GRID))
     assert code == 0, err
     assert (
-        out == f"{GRID}: ok: 2 sections, 0 bullets, 0 tables, 3 grids, 0 events, 0 terms, 11 cards (7 cell, 4 cloze)\n"
+        out == f"{GRID}: ok: 2 sections, 0 bullets, 0 tables, 3 grids, 0 events, 0 terms, 11 cards (7 cell, 4 cloze); "
+        "4 warnings; 4 of 11 questions ask a fact another card asks too\n"  # cells and blanks ask two cells twice
     )
+
+
+def test_check_counts_events_and_warns_of_a_date_within_another() -> None:
+    code, out, err = run("check", str(EVENTS))
+    assert code == 0, err
+    assert out == (
+        f"{EVENTS}: ok: 1 sections, 0 bullets, 0 tables, 0 grids, 7 events, 0 terms, 7 cards (7 event); "
+        "1 warnings; 0 of 13 questions ask a fact another card asks too\n"  # 1917 is asked one way only
+    )
+    assert f"{EVENTS}:16:3: warning: the date '1917' does not name one event (also 'October 1917' (line 17))" in err
 
 
 def test_schema_describes_a_grid() -> None:

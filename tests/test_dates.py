@@ -92,18 +92,32 @@ def test_dates_ask_and_prompts_are_read_into_the_model(dated: Notes) -> None:
     ]
 
 
-def test_notes_without_the_new_keys_get_the_defaults(seed_notes: Notes) -> None:
-    for block in seed_notes.blocks(BulletList):
-        assert all(b.date is None for b in block.items)
-    for block in seed_notes.blocks(ComparisonTable):
-        assert block.ask == ("blanks", "columns")
-        assert all(p.date is None for c in block.columns for p in c.points)
-    for block in seed_notes.blocks(Timeline):
-        assert block.ask == "both" and all(e.ask is None for e in block.events)
-    for block in seed_notes.blocks(Glossary):
-        assert block.ask == "both" and all(t.ask is None for t in block.terms)
-    for block in seed_notes.blocks(CardList):
-        assert all(c.prompt is None and c.reverse_prompt is None for c in block.cards if isinstance(c, BasicCard))
+def test_notes_without_the_new_keys_get_the_defaults(hostile_notes: Notes) -> None:
+    # The hostile notes have one block of each kind that takes the new keys, and none of the keys.
+    [bullets] = blocks(hostile_notes, BulletList)
+    assert [b.date for b in bullets.items] == [None] * 4
+    [table] = blocks(hostile_notes, ComparisonTable)
+    assert table.ask == ("blanks", "columns")
+    assert [p.date for c in table.columns for p in c.points] == [None] * 4
+    [timeline] = blocks(hostile_notes, Timeline)
+    assert timeline.ask == "both" and [e.ask for e in timeline.events] == [None, None]
+    [glossary] = blocks(hostile_notes, Glossary)
+    assert glossary.ask == "both" and [t.ask for t in glossary.terms] == [None, None]
+    [cards] = blocks(hostile_notes, CardList)
+    basic = [c for c in cards.cards if isinstance(c, BasicCard)]
+    assert [(c.prompt, c.reverse_prompt) for c in basic] == [(None, None), (None, None)]
+
+
+def test_the_seed_uses_the_new_keys(seed_notes: Notes) -> None:
+    """Its key dates on the bullets and the table point they date, its glossary asked one way."""
+    dated = [b.date for block in seed_notes.blocks(BulletList) for b in block.items if b.date]
+    assert dated == ["January 1924", "1917", "1936", "1934", "1929", "1931–33"]
+    [table] = blocks(seed_notes, ComparisonTable)
+    assert table.ask == ("blanks", "columns")
+    assert [p.date for c in table.columns for p in c.points if p.date] == ["October 1917"]
+    assert blocks(seed_notes, Timeline) == []
+    [glossary] = blocks(seed_notes, Glossary)
+    assert glossary.ask == "definition" and all(t.ask is None for t in glossary.terms)
 
 
 def test_the_new_fields_come_last_with_defaults_so_older_constructors_work() -> None:

@@ -23,6 +23,7 @@ from notesforge.cards import generate
 from notesforge.exporters import epub as exporter
 from notesforge.inline import clozes, plain
 from notesforge.model import (
+    Bullet,
     BulletList,
     CardList,
     ClozeCard,
@@ -31,6 +32,7 @@ from notesforge.model import (
     Grid,
     Notes,
     Paragraph,
+    Point,
     Rich,
     Section,
     Text,
@@ -41,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "source" / "notes.toml"
 HOSTILE = ROOT / "tests" / "data" / "hostile.toml"
 GRID = ROOT / "tests" / "data" / "grid.toml"
+EVENTS = ROOT / "tests" / "data" / "events.toml"
 EPOCH = 1700000000  # as fixed by conftest's autouse fixture
 MODIFIED = "2023-11-14T22:13:20Z"  # EPOCH in UTC
 
@@ -211,7 +214,7 @@ def build(notes: Notes, out: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def booklets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The seed, the hostile text, the nested notes and the grids, each built once for the module."""
+    """The seed, the hostile text, the nested notes, the grids and the events, each built once for the module."""
     out = tmp_path_factory.mktemp("epub")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
@@ -220,6 +223,7 @@ def booklets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "hostile": notesforge.load(HOSTILE),
             "nested": nested_notes(),
             "grid": notesforge.load(GRID),
+            "events": notesforge.load(EVENTS),
         }
     return {name: build(n, out / name) for name, n in notes.items()}
 
@@ -247,7 +251,7 @@ def book(booklets: dict[str, Path]) -> Booklet:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["seed", "hostile", "nested", "grid"])
+@pytest.mark.parametrize("name", ["seed", "hostile", "nested", "grid", "events"])
 def test_epubcheck_reports_no_error_and_no_warning(reports: dict[str, Report], name: str) -> None:
     report = reports[name]
     print(report.summary())
@@ -263,7 +267,7 @@ def test_package_shape_avoids_the_ebooklib_traps(book: Booklet) -> None:
     assert not [n for n in names if re.search(r"[^A-Za-z0-9._/-]", n)]  # no spaces or odd characters
     assert book.opf.get("version") == "3.0"
     # A title page, the contents, then one document per top-level section, all linear.
-    assert book.spine[:2] == ["EPUB/title.xhtml", "EPUB/nav.xhtml"] and len(book.spine) == 2 + 8
+    assert book.spine[:2] == ["EPUB/title.xhtml", "EPUB/nav.xhtml"] and len(book.spine) == 2 + 7
     assert not book.opf.xpath("//opf:itemref[@linear='no']", namespaces=NS)
     manifest = book.manifest()
     ncx = [i for i in manifest.values() if i.get("media-type") == "application/x-dtbncx+xml"]
@@ -280,7 +284,9 @@ def test_contents_in_nav_and_ncx(seed: Notes, book: Booklet) -> None:
     assert tops == [plain(s.title) for s in seed.sections]
     hrefs = [a.get("href") for a in book.toc_links()]
     assert [h for h in hrefs if "#" not in h] == [exporter.document_name(s) for s in seed.sections]
-    assert sum(text_of(a) == "Self-test" for a in book.toc_links()) == len(seed.sections)
+    # Every section has a self-test but "steps-to-secure-power": its bullets' blanks are its only cards.
+    tests = [a.get("href").split("#")[0] for a in book.toc_links() if text_of(a) == "Self-test"]
+    assert tests == [exporter.document_name(s) for s in seed.sections if s.id != "steps-to-secure-power"]
     ncx = book.xml("EPUB/toc.ncx")
     labels = [words(t) for t in ncx.xpath("//ncx:navMap/ncx:navPoint/ncx:navLabel/ncx:text/text()", namespaces=NS)]
     assert labels == tops
@@ -289,6 +295,11 @@ def test_contents_in_nav_and_ncx(seed: Notes, book: Booklet) -> None:
 
 
 # --- content -----------------------------------------------------------------------
+
+
+def dated(item: Bullet | Point) -> Rich:
+    """A bullet or table point as the book shows it: its date, if any, before it."""
+    return (Text(f"{item.date} — "), *item.text) if item.date else item.text
 
 
 def seed_lines(section: Section) -> list[Rich]:
@@ -300,12 +311,12 @@ def seed_lines(section: Section) -> list[Rich]:
             if isinstance(block, Paragraph):
                 lines.append(block.text)
             elif isinstance(block, BulletList):
-                lines += [b.text for b in block.items]
+                lines += [dated(b) for b in block.items]
             elif isinstance(block, ComparisonTable):
                 lines += [block.caption] if block.caption else []
-                lines += [c.heading for c in block.columns] + [p.text for c in block.columns for p in c.points]
+                lines += [c.heading for c in block.columns] + [dated(p) for c in block.columns for p in c.points]
             elif isinstance(block, Timeline):
-                lines += [e.text for e in block.events]
+                lines += [(Text(f"{e.date} — "), *e.text) for e in block.events]
             elif isinstance(block, Glossary):
                 lines += [t.term for t in block.terms] + [t.definition for t in block.terms]
     return lines
@@ -316,13 +327,13 @@ def test_every_seed_line_is_in_its_section_document(seed: Notes, book: Booklet) 
     for section in seed.sections:
         doc = book.section_doc(section)
         # The section's own text, without its self-test, which repeats some lines as questions.
-        [test] = doc.iterfind(".//x:section[@class='self-test']", NS)
-        test.getparent().remove(test)
+        for test in doc.iterfind(".//x:section[@class='self-test']", NS):
+            test.getparent().remove(test)
         body = text_of(doc.find("x:body", NS))
         for line in seed_lines(section):
             assert words(plain(line)) in body, (section.id, plain(line))
             checked += 1
-    assert checked == 104  # 8 titles, 41 bullets, a paragraph, a table of 11 lines, 7 events, 18 terms
+    assert checked == 96  # 7 titles, 41 bullets (6 dated), a paragraph, a table of 11 lines (1 dated), 18 terms x 2
 
 
 def test_headings_paragraphs_lists_and_key_facts(seed: Notes, book: Booklet) -> None:
@@ -330,7 +341,13 @@ def test_headings_paragraphs_lists_and_key_facts(seed: Notes, book: Booklet) -> 
     assert text_of(doc.find(".//x:h1", NS)) == "The death of Lenin"
     items = doc.xpath("//x:section[@epub:type='chapter']/x:ul/x:li", namespaces=NS)
     assert len(items) == 4
-    assert [text_of(k) for k in items[0].iterfind("x:strong", NS)] == ["January 1924", "strokes", "53"]
+    assert [(k.get("class"), text_of(k)) for k in items[0].iterfind("x:strong", NS)] == [
+        ("date", "January 1924"),  # the bullet's date, before it
+        ("key", "January 1924"),
+        ("key", "strokes"),
+        ("key", "53"),
+    ]
+    assert text_of(items[0]).startswith("January 1924 — Lenin died in January 1924, after")
     paragraph = book.section_doc(seed.sections[2]).find(".//x:section/x:p", NS)
     assert text_of(paragraph).startswith("In his Testament (will) Lenin")
 
@@ -345,7 +362,8 @@ def test_comparison_table_has_caption_and_header_row(seed: Notes, book: Booklet)
     assert [text_of(th) for th in header] == ["Factors in favour of Stalin", "Factors in favour of Trotsky"]
     rows = [[text_of(td) for td in tr.iterfind("x:td", NS)] for tr in table.iterfind("x:tbody/x:tr", NS)]
     columns = [list(col) for col in zip(*rows, strict=True)]
-    assert columns == [[words(plain(p.text)) for p in c.points] for c in block.columns]
+    assert columns == [[words(plain(dated(p))) for p in c.points] for c in block.columns]
+    assert columns[1][0] == "October 1917 — Trotsky had carried out the Bolshevik seizure of power in October 1917."
 
 
 def test_a_grid_names_each_cell_by_its_row_and_column_heading(booklets: dict[str, Path]) -> None:
@@ -385,14 +403,22 @@ def test_grid_cells_are_asked_in_the_self_test(booklets: dict[str, Path]) -> Non
     assert answers[0] == "1. Heavy industry: coal, iron, steel Back to question 1"
 
 
-def test_events_are_an_ordered_timeline_and_terms_a_glossary(seed: Notes, book: Booklet) -> None:
-    dates = book.section_doc(seed.sections[6])
+def test_events_are_an_ordered_timeline_and_terms_a_glossary(
+    seed: Notes, book: Booklet, booklets: dict[str, Path]
+) -> None:
+    notes = notesforge.load(EVENTS)
+    dates = Booklet(booklets["events"]).section_doc(notes.sections[0])
     [timeline] = dates.iterfind(".//x:ol[@class='timeline']", NS)
-    [events] = [b for b in seed.sections[6].blocks if isinstance(b, Timeline)]
+    [events] = [b for b in notes.sections[0].blocks if isinstance(b, Timeline)]
     assert [text_of(li) for li in timeline] == [f"{e.date} — {plain(e.text)}" for e in events.events]
-    terms = book.section_doc(seed.sections[7])
+    assert len(timeline) == 7 and text_of(timeline[1]) == "October 1917 — Bolshevik seizure of power, led by Trotsky"
+    assert [li.find("x:strong", NS).get("class") for li in timeline] == ["date"] * 7
+    # The seed has no events block: its dates stand on its bullets, and no timeline is made of them.
+    assert not [name for name in book.spine if book.document(name).find(".//x:ol[@class='timeline']", NS) is not None]
+    terms = book.section_doc(seed.sections[6])
     [glossary] = terms.iterfind(".//x:dl[@class='glossary']", NS)
-    [block] = [b for b in seed.sections[7].blocks if isinstance(b, Glossary)]
+    [block] = [b for b in seed.sections[6].blocks if isinstance(b, Glossary)]
+    assert len(block.terms) == 18
     assert [text_of(dt) for dt in glossary.iterfind("x:dt/x:dfn", NS)] == [plain(t.term) for t in block.terms]
     assert [text_of(dd) for dd in glossary.iterfind("x:dd", NS)] == [plain(t.definition) for t in block.terms]
 
@@ -414,36 +440,49 @@ def self_test_items(doc: etree._Element) -> list[tuple[str, str]]:
     return pairs
 
 
-def test_self_test_asks_every_basic_question_both_ways(seed: Notes, book: Booklet) -> None:
-    cards = list(generate(seed))
-    for section in seed.sections:
-        asked = self_test_items(book.section_doc(section))
-        inside = {id(s) for s in section.walk()}
-        expected = [
-            (words(plain(q.front)), words(plain(q.back)))
-            for card in cards
-            if id(card.section) in inside and not card.is_cloze
-            for q in card.questions()
-        ]
-        assert sorted(expected) == sorted(p for p in asked if p in expected), section.id
-        explicit_clozes = [
-            c
-            for s in section.walk()
-            for b in s.blocks
-            if isinstance(b, CardList)
-            for c in b.cards
-            if isinstance(c, ClozeCard)
-        ]
-        assert len(asked) == len(expected) + sum(len({c.number for c in clozes(cc.text)}) for cc in explicit_clozes)
-    # The explicit basic cards, in particular, and both directions of the reversed one.
-    pairs = [p for s in seed.sections for p in self_test_items(book.section_doc(s))]
-    assert ("Popular leader of the Leningrad Party, murdered in 1934", "Kirov") in pairs
-    assert ("Kirov", "Popular leader of the Leningrad Party, murdered in 1934") in pairs
-    assert ("When did Lenin die?", "January 1924") in pairs
+def test_self_test_asks_every_basic_question_both_ways(seed: Notes, book: Booklet, booklets: dict[str, Path]) -> None:
+    events = notesforge.load(EVENTS)
+    for notes, booklet in ((seed, book), (events, Booklet(booklets["events"]))):
+        cards = list(generate(notes))
+        for section in notes.sections:
+            doc = booklet.section_doc(section)
+            inside = {id(s) for s in section.walk()}
+            expected = [
+                (words(plain(q.front)), words(plain(q.back)))
+                for card in cards
+                if id(card.section) in inside and not card.is_cloze
+                for q in card.questions()
+            ]
+            explicit_clozes = [
+                c
+                for s in section.walk()
+                for b in s.blocks
+                if isinstance(b, CardList)
+                for c in b.cards
+                if isinstance(c, ClozeCard)
+            ]
+            if not expected and not explicit_clozes:  # its cloze bullets are not asked again
+                assert doc.find(".//x:section[@class='self-test']", NS) is None, section.id
+                continue
+            asked = self_test_items(doc)
+            assert sorted(expected) == sorted(p for p in asked if p in expected), section.id
+            deletions = sum(len({c.number for c in clozes(cc.text)}) for cc in explicit_clozes)
+            assert len(asked) == len(expected) + deletions, section.id
+    # The explicit basic cards, the terms one way (ask = "definition"), the events both ways.
+    pairs = [p for s in seed.sections if s.id != "steps-to-secure-power" for p in self_test_items(book.section_doc(s))]
+    assert len(pairs) == 13 + 8 + 18 + 2 * 2  # basic, "which column?", term, and two cloze cards' deletions
+    assert ("Which city was renamed Leningrad?", "Petrograd") in pairs
+    assert ("Cheka / NKVD", "Lenin’s secret police; under Stalin it became the NKVD.") in pairs
+    assert not [q for q, a in pairs if a == "Cheka / NKVD"]
+    pairs = self_test_items(Booklet(booklets["events"]).section_doc(events.sections[0]))
+    assert ("Bolshevik seizure of power, led by Trotsky", "October 1917") in pairs
+    assert ("October 1917", "Bolshevik seizure of power, led by Trotsky") in pairs
+    assert [q for q, _ in pairs].count("1917") == 0  # "1917" does not name one event beside "October 1917"
 
 
-def test_self_test_keeps_a_card_away_from_its_reverse(seed: Notes, book: Booklet) -> None:
-    doc = book.section_doc(seed.sections[6])  # key dates: each event asked both ways
+def test_self_test_keeps_a_card_away_from_its_reverse(booklets: dict[str, Path]) -> None:
+    notes = notesforge.load(EVENTS)
+    doc = Booklet(booklets["events"]).section_doc(notes.sections[0])  # each event asked both ways
     leads = [text_of(p) for p in doc.xpath("//x:section[@class='self-test']/x:p[@class='prompt']", namespaces=NS)]
     assert leads == ["When?", "What happened?"]
     asked = [q for q, _ in self_test_items(doc)]
@@ -451,7 +490,7 @@ def test_self_test_keeps_a_card_away_from_its_reverse(seed: Notes, book: Booklet
         "Trotsky commits to the Bolsheviks and becomes Chairman of the Petrograd Soviet",
         "Bolshevik seizure of power, led by Trotsky",
     ]
-    assert asked[7:9] == ["1917", "October 1917"]
+    assert asked[7:] == ["October 1917", "January 1924", "1929", "1931–33", "1934", "1936"]
 
 
 def test_explicit_cloze_cards_are_asked_per_deletion(seed: Notes, book: Booklet) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from support.cardimages import FIRST_CARD_LINE, card_notes
-from support.common import EPOCH, GRID, SEED
+from support.common import EPOCH, EVENTS, GRID, SEED
 from support.prints import build, check_print_basics, nows
 
 import notesforge
@@ -307,9 +307,28 @@ def test_a_very_long_answer_shrinks_to_stay_inside_its_card(tmp_path: Path) -> N
 
 
 def test_kinds_and_sections_choose_the_cards(seed: Notes, tmp_path: Path) -> None:
-    sheets = Sheets(build(seed, "flashcards", tmp_path, kinds="basic", sections="death-of-lenin").path)
-    cards = expected_cards(seed, lambda c: c.kind is CardKind.BASIC and c.section.id == "death-of-lenin")
-    assert len(cards) == 7
+    ids = "steps-to-secure-his-position,economic-power"
+    sheets = Sheets(build(seed, "flashcards", tmp_path, kinds="basic", sections=ids).path)
+    cards = expected_cards(seed, lambda c: c.kind is CardKind.BASIC and c.section.id in ids.split(","))
+    assert len(cards) == 9  # 5 and 4 question cards; the sections' cloze cards left out
+    assert [c.front for c in cards[::4]] == [
+        " Give one right the 1936 Constitution seemed to guarantee.",
+        " Of which group of people was Stalin always suspicious?",
+        " What happened to housing as industry expanded?",
+    ]
+    check_fronts_and_backs(sheets, cards)
+
+
+def test_events_print_as_cards_both_ways_unless_their_date_is_shared(tmp_path: Path) -> None:
+    notes = notesforge.loads(EVENTS.read_bytes(), str(EVENTS), epoch=EPOCH)
+    sheets = Sheets(build(notes, "flashcards", tmp_path, kinds="event").path)
+    cards = expected_cards(notes)
+    assert len(cards) == 13  # 7 events asked "When?"; 6 asked "What happened?" ("1917" is within "October 1917")
+    assert [(c.front, c.back) for c in cards[:3]] == [
+        ("When? Trotsky commits to the Bolsheviks and becomes Chairman of the Petrograd Soviet", "1917"),
+        ("When? Bolshevik seizure of power, led by Trotsky", "October 1917"),
+        ("What happened? October 1917", "Bolshevik seizure of power, led by Trotsky"),
+    ]
     check_fronts_and_backs(sheets, cards)
 
 

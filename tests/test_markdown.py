@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from support.common import GRID, HOSTILE, SEED, TESTS
+from support.common import EVENTS, GRID, HOSTILE, SEED, TESTS
 
 import notesforge
 from notesforge.cards import generate
@@ -149,24 +149,39 @@ def _non_bullet_items(notes: Notes) -> int:
 
 
 def test_seed_events_terms_and_table(seed_notes: Notes) -> None:
-    text = to_markdown(seed_notes)
-    for section in seed_notes.walk():
-        for block in section.blocks:
-            if isinstance(block, Timeline):
-                for event in block.events:
-                    assert re.search(rf"^[-*] \*\*{re.escape(escape(event.date))}\*\* — ", text, re.M)
-            elif isinstance(block, Glossary):
-                for term in block.terms:
-                    assert re.search(rf"^[-*] \*\*{re.escape(escape(plain(term.term)))}\*\*: ", text, re.M)
-            elif isinstance(block, ComparisonTable):
-                header = "| " + " | ".join(escape(plain(c.heading)) for c in block.columns) + " |"
-                assert header in text
-                rows = max(len(c.points) for c in block.columns)
-                start = text.split("\n").index(header)
-                table = text.split("\n")[start : start + 2 + rows + 1]
-                assert table[1] == "|" + "|".join(" --- " for _ in block.columns) + "|"
-                assert all(line.startswith("| ") for line in table[2 : 2 + rows])
-                assert not table[2 + rows].startswith("|")
+    """The seed's dated bullets and point, terms and table; an events block from the events notes."""
+    checked: dict[str, int] = {}
+    for notes in (seed_notes, notesforge.load(EVENTS)):
+        text = to_markdown(notes)
+        for section in notes.walk():
+            for block in section.blocks:
+                if isinstance(block, Timeline):
+                    for event in block.events:
+                        line = f"- **{escape(event.date)}** — {escape(plain(event.text))}"
+                        assert line in text.split("\n"), line
+                        checked["events"] = checked.get("events", 0) + 1
+                elif isinstance(block, BulletList):
+                    for bullet in block.items:
+                        if bullet.date:
+                            assert re.search(rf"^[-*] \*\*{re.escape(escape(bullet.date))}\*\* — ", text, re.M)
+                            checked["dated bullets"] = checked.get("dated bullets", 0) + 1
+                elif isinstance(block, Glossary):
+                    for term in block.terms:
+                        assert re.search(rf"^[-*] \*\*{re.escape(escape(plain(term.term)))}\*\*: ", text, re.M)
+                        checked["terms"] = checked.get("terms", 0) + 1
+                elif isinstance(block, ComparisonTable):
+                    header = "| " + " | ".join(escape(plain(c.heading)) for c in block.columns) + " |"
+                    assert header in text
+                    rows = max(len(c.points) for c in block.columns)
+                    start = text.split("\n").index(header)
+                    table = text.split("\n")[start : start + 2 + rows + 1]
+                    assert table[1] == "|" + "|".join(" --- " for _ in block.columns) + "|"
+                    assert all(line.startswith("| ") for line in table[2 : 2 + rows])
+                    assert not table[2 + rows].startswith("|")
+                    dated = [p.date for c in block.columns for p in c.points if p.date]
+                    assert dated == ["October 1917"] and "| **October 1917** — Trotsky had" in table[2]
+                    checked["tables"] = checked.get("tables", 0) + 1
+    assert checked == {"dated bullets": 6, "tables": 1, "terms": 18, "events": 7}
 
 
 def test_uneven_columns_are_padded() -> None:

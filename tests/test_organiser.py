@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from support.common import EPOCH, GRID, SEED
+from support.common import EPOCH, EVENTS, GRID, SEED
 from support.prints import build, check_print_basics, nows
 
 import notesforge
 from notesforge.inline import plain
+from notesforge.keydates import key_dates
 from notesforge.model import ComparisonTable, Glossary, Grid, Notes, Timeline
 
 A4 = (595.28, 841.89)
@@ -27,14 +28,18 @@ class Organiser:
 
 
 def contents(notes: Notes) -> dict[str, list[str]]:
-    """What the organiser must show, by kind."""
-    found: dict[str, list[str]] = {"dates": [], "events": [], "terms": [], "definitions": [], "tables": []}
+    """What the organiser must show, by kind: the key dates are the events and every dated item."""
+    dated = key_dates(notes)
+    found: dict[str, list[str]] = {
+        "dates": [e.date for e in dated],
+        "events": [plain(e.text) for e in dated],
+        "terms": [],
+        "definitions": [],
+        "tables": [],
+    }
     for section in notes.walk():
         for block in section.blocks:
-            if isinstance(block, Timeline):
-                found["dates"] += [e.date for e in block.events]
-                found["events"] += [plain(e.text) for e in block.events]
-            elif isinstance(block, Glossary):
+            if isinstance(block, Glossary):
                 found["terms"] += [plain(t.term) for t in block.terms]
                 found["definitions"] += [plain(t.definition) for t in block.terms]
             elif isinstance(block, ComparisonTable):
@@ -64,7 +69,14 @@ def test_the_seed_fits_one_or_two_landscape_pages(organiser: Organiser) -> None:
 
 def test_every_key_date_term_and_table_point_is_printed(organiser: Organiser, seed: Notes) -> None:
     found = contents(seed)
-    assert len(found["dates"]) >= 5 and len(found["terms"]) >= 10 and len(found["tables"]) >= 9
+    # 7 dated bullets and points; 18 terms; the table's caption, 2 headings and 8 points.
+    assert {kind: len(texts) for kind, texts in found.items()} == {
+        "dates": 7,
+        "events": 7,
+        "terms": 18,
+        "definitions": 18,
+        "tables": 11,
+    }
     for kind, texts in found.items():
         for text in texts:
             assert nows(text) in organiser.text, (kind, text)
@@ -74,12 +86,37 @@ def test_every_key_date_term_and_table_point_is_printed(organiser: Organiser, se
     )
 
 
-def test_key_dates_are_in_the_notes_order_with_their_events(organiser: Organiser, seed: Notes) -> None:
-    found = contents(seed)
-    at = 0
+def key_dates_in_order(organiser: Organiser, notes: Notes) -> list[str]:
+    """The dates found, each with its text, in the notes' order under "Key dates"."""
+    found = contents(notes)
+    at, key = 0, organiser.text[organiser.text.index("Keydates") :]
+    printed = []
     for date, event in zip(found["dates"], found["events"], strict=True):
-        at = organiser.text.find(nows(date) + nows(event), at)
+        at = key.find(nows(date) + nows(event), at)
         assert at >= 0, (date, event)
+        printed.append(date)
+    return printed
+
+
+def test_key_dates_are_in_the_notes_order_with_their_events(organiser: Organiser, seed: Notes) -> None:
+    # The seed's dates are on its bullets and a table point, listed in the order they are written.
+    assert key_dates_in_order(organiser, seed) == [
+        "January 1924",
+        "1917",
+        "October 1917",
+        "1936",
+        "1934",
+        "1929",
+        "1931–33",
+    ]
+
+
+def test_an_events_block_is_listed_as_key_dates(tmp_path: Path) -> None:
+    notes = notesforge.loads(EVENTS.read_bytes(), str(EVENTS), epoch=EPOCH)
+    organiser = Organiser(build(notes, "organiser", tmp_path).path)
+    [timeline] = notes.blocks(Timeline)
+    assert key_dates_in_order(organiser, notes) == [e.date for e in timeline.events]
+    assert len(timeline.events) == 7 and len(organiser.sizes) == 1
 
 
 def test_no_text_is_smaller_than_7_points(organiser: Organiser) -> None:
@@ -114,7 +151,9 @@ def many_terms(count: int) -> Notes:
     )
     source = (
         '[notes]\nid = "many"\ntitle = "Many terms"\nlanguage = "en"\n[[section]]\nid = "s"\ntitle = "Terms"\n'
-        f'[[section.block]]\ntype = "terms"\nitems = [\n{terms}\n]\n'
+        # No cards: asked for its term, each definition hides the term's words ("number […]"), and
+        # then all of them read the same.
+        f'[[section.block]]\ntype = "terms"\ncards = false\nitems = [\n{terms}\n]\n'
     )
     return notesforge.loads(source.encode(), "many.toml", epoch=EPOCH)
 

@@ -16,13 +16,24 @@ import pdfplumber
 import pypdf
 import pytest
 from support.cardimages import FIRST_CARD_LINE, card_notes
-from support.common import EPOCH, GRID, HOSTILE, SEED
+from support.common import EPOCH, EVENTS, GRID, HOSTILE, SEED, TESTS
 from support.pdf import MM, Pdf, assert_fonts_embedded, squash
 
 import notesforge
 from notesforge.cards import CardKind, generate
 from notesforge.inline import plain
-from notesforge.model import BulletList, ComparisonTable, Glossary, Grid, Notes, Paragraph, Timeline
+from notesforge.keydates import key_dates
+from notesforge.model import (
+    Bullet,
+    BulletList,
+    ComparisonTable,
+    Glossary,
+    Grid,
+    Notes,
+    Paragraph,
+    Point,
+    Timeline,
+)
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -118,6 +129,11 @@ def nested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Notes, Pdf]:
     return notes, Pdf(build(notes, tmp_path_factory.mktemp("nested")))
 
 
+def dated(item: Bullet | Point) -> str:
+    """A bullet or table point as the booklet prints it: its date, if any, before it."""
+    return f"{item.date} — {plain(item.text)}" if item.date else plain(item.text)
+
+
 def printed_texts(notes: Notes) -> list[str]:
     """Every piece of note text the booklet must print, as plain text."""
     texts = []
@@ -127,11 +143,11 @@ def printed_texts(notes: Notes) -> list[str]:
             if isinstance(block, Paragraph):
                 texts.append(plain(block.text))
             elif isinstance(block, BulletList):
-                texts += [plain(b.text) for b in block.items]
+                texts += [dated(b) for b in block.items]
             elif isinstance(block, ComparisonTable):
                 texts += [plain(block.caption)] if block.caption else []
                 for column in block.columns:
-                    texts += [plain(column.heading), *(plain(p.text) for p in column.points)]
+                    texts += [plain(column.heading), *(dated(p) for p in column.points)]
             elif isinstance(block, Timeline):
                 texts += [t for e in block.events for t in (e.date, plain(e.text))]
             elif isinstance(block, Glossary):
@@ -144,7 +160,7 @@ def printed_texts(notes: Notes) -> list[str]:
 
 def test_every_seed_line_is_in_the_text_layer(book: Pdf, seed: Notes) -> None:
     texts = printed_texts(seed)
-    assert len(texts) > 100
+    assert len(texts) == 96  # 7 titles, 41 bullets, a paragraph, a table of 11 lines, 18 terms and definitions
     missing = [t for t in texts if squash(t) not in book.text]
     assert missing == []
 
@@ -175,7 +191,7 @@ def test_title_block_then_contents_with_page_numbers_matching_the_bookmarks(book
 def test_outline_has_one_entry_per_section_then_the_back_matter(book: Pdf, seed: Notes) -> None:
     outline = book.outline()
     titles = [f"{i} {plain(s.title)}" for i, s in enumerate(seed.sections, 1)]
-    assert [t for _, t, _ in outline] == [*titles, "Test yourself", "Answers"]
+    assert [t for _, t, _ in outline] == [*titles, "Key dates", "Test yourself", "Answers"]
     assert {level for level, _, _ in outline} == {0}
     pages = [page for _, _, page in outline]
     assert pages == sorted(pages) and pages[0] == 2 and pages[-1] == len(book.pages)
@@ -204,7 +220,8 @@ def test_comparison_table_has_two_columns_with_every_point_under_its_heading(boo
     assert [squash(c) for c in table[0]] == [plain(c.heading) for c in table_block.columns]
     for i, column in enumerate(table_block.columns):
         cells = [squash(row[i]) for row in table[1:] if row[i]]
-        assert cells == [plain(p.text) for p in column.points]
+        assert cells == [dated(p) for p in column.points]
+    assert squash(table[1][1]).startswith("October 1917 — Trotsky had")  # the one dated point
     assert sum(len(c.points) for c in table_block.columns) == 8
 
 
@@ -305,14 +322,50 @@ rows = [
     assert [row[2] for t in tables for row in t[1:]] == [f"r{i}" for i in range(40)]
 
 
-def test_timeline_is_drawn_as_vector_graphics_in_date_order(book: Pdf, seed: Notes) -> None:
-    [timeline] = [b for s in seed.walk() for b in s.blocks if isinstance(b, Timeline)]
-    page = next(i for i, text in enumerate(book.pages) if i and "7 Key dates" in text)
+def test_dated_items_are_drawn_as_a_key_dates_timeline_after_the_sections(book: Pdf, seed: Notes) -> None:
+    """The seed has no events block: its dated bullets and point make the timeline, in the notes' order."""
+    dated_items = key_dates(seed)
+    assert [e.date for e in dated_items] == ["January 1924", "1917", "October 1917", "1936", "1934", "1929", "1931–33"]
+    [page] = [i for i, text in enumerate(book.pages) if i and "Key dates" in text]
     text = book.pages[page]
-    positions = [text.index(f"{e.date} {plain(e.text)}") for e in timeline.events]
+    assert (0, "Key dates", page + 1) in book.outline()  # the back matter, after the sections
+    positions = [text.index(f"{e.date} {squash(plain(e.text))}") for e in dated_items]
     assert positions == sorted(positions)
-    assert book.curves[page] >= len(timeline.events)  # one circle marker per event
+    assert book.curves[page] == sum(book.curves) == 7  # one circle marker per date, on that page only
     assert sum(book.images) == 0
+
+
+def test_an_events_block_is_drawn_as_a_timeline_where_it_stands(tmp_path: Path) -> None:
+    notes = notesforge.loads(EVENTS.read_bytes(), str(EVENTS), epoch=EPOCH)
+    pdf = Pdf(build(notes, tmp_path))
+    [timeline] = notes.blocks(Timeline)
+    assert [t for _, t, _ in pdf.outline()] == ["1 Key dates"]  # no second timeline, and no questions
+    text = pdf.pages[1]
+    assert text.startswith("1 Key dates 1917 Trotsky commits")
+    positions = [text.index(f"{e.date} {plain(e.text)}") for e in timeline.events]
+    assert positions == sorted(positions) and len(positions) == 7
+    assert pdf.curves == [0, 7]  # one circle marker per event
+    assert sum(pdf.images) == 0
+
+
+def test_the_key_dates_timeline_leaves_an_events_block_where_it_stands(tmp_path: Path) -> None:
+    source = TESTS / "fixtures" / "valid" / "dates.toml"  # dated bullets and points, and an events block
+    pdf = Pdf(build(notesforge.loads(source.read_bytes(), str(source), epoch=EPOCH), tmp_path))
+    assert [t for _, t, _ in pdf.outline()] == [
+        "1 The crisis of 1923",
+        "1.1 Key words",
+        "Key dates",
+        "Test yourself",
+        "Answers",
+    ]
+    key_dates_page = pdf.text[pdf.text.index("Key dates", len(pdf.pages[0])) :]
+    assert key_dates_page.startswith(
+        "Key dates January 1923 French and Belgian troops occupied the Ruhr. "
+        "November 1923 A loaf of bread cost 200,000 million marks. 1924 The Dawes Plan eased reparations. "
+        "October 1929 The Wall Street Crash ended the loans. Test yourself"
+    )
+    assert pdf.text.count("Munich Putsch") == 1  # drawn once, in its section
+    assert sum(pdf.curves) == 2 + 4  # the events block's markers and the key dates'
 
 
 def test_a_long_date_stays_on_one_line(tmp_path: Path) -> None:
@@ -336,7 +389,7 @@ items = [{ date = "early <script>alert(1)</script> 1003", text = "Something" }, 
 
 def test_glossary_lists_every_term_alphabetically(book: Pdf, seed: Notes) -> None:
     [glossary] = [b for s in seed.walk() for b in s.blocks if isinstance(b, Glossary)]
-    start = book.text.index("8 Key terms", len(book.pages[0]))
+    start = book.text.index("7 Key terms", len(book.pages[0]))
     entries = sorted(glossary.terms, key=lambda t: plain(t.term).casefold())
     positions = [book.text.index(f"{plain(t.term)} {plain(t.definition)}", start) for t in entries]
     assert positions == sorted(positions)
@@ -344,7 +397,7 @@ def test_glossary_lists_every_term_alphabetically(book: Pdf, seed: Notes) -> Non
 
 def test_test_yourself_asks_the_explicit_questions_with_answers_on_the_last_page(book: Pdf, seed: Notes) -> None:
     basics = [c.questions()[0] for c in generate(seed) if c.kind is CardKind.BASIC]
-    assert len(basics) > 40
+    assert len(basics) == 13
     start = next(i for i, text in enumerate(book.pages) if text.startswith("Test yourself"))
     questions = " ".join(book.pages[start:-1])
     answers = book.pages[-1]
@@ -358,7 +411,7 @@ def test_test_yourself_asks_the_explicit_questions_with_answers_on_the_last_page
 
 def test_questions_can_be_left_out(tmp_path: Path, seed: Notes) -> None:
     pdf = Pdf(build(seed, tmp_path, questions="false"))
-    assert [t for _, t, _ in pdf.outline()][-1] == "8 Key terms"
+    assert [t for _, t, _ in pdf.outline()][-2:] == ["7 Key terms", "Key dates"]
     assert "Test yourself" not in pdf.text
 
 
@@ -420,7 +473,8 @@ def test_metadata_comes_from_the_notes(book: Pdf, seed: Notes) -> None:
     meta = seed.meta
     assert info.title == meta.title and info.author == meta.author
     assert meta.subtitle in info.subject and meta.course in info.subject
-    assert meta.course in info["/Keywords"] and "Key dates" in info["/Keywords"]
+    assert info["/Keywords"] == ", ".join([meta.course, *(plain(s.title) for s in seed.sections)])
+    assert info["/Keywords"].endswith("Did Stalin make the USSR a great economic power?, Key terms")
     assert info["/Creator"] == "notesforge"
     assert info["/CreationDate"].startswith("D:20231114221320")  # SOURCE_DATE_EPOCH, not the clock
     assert book.reader.trailer["/Root"]["/Lang"] == "en-GB"
