@@ -694,7 +694,7 @@ def test_kinds_that_leave_no_card_warn(seed_notes: Notes, tmp_path: Path) -> Non
     [outcome] = notesforge.build(seed_notes, ["anki"], tmp_path, {"anki": {"kinds": ""}})
     assert outcome.ok
     [warning] = outcome.warnings
-    assert warning.loc.line == 19 and "no cards" in warning.message
+    assert warning.loc.line == 21 and "no cards" in warning.message
     with pytest.raises(notesforge.NotesError, match=r"anki\.kinds: unknown card kind 'terms'; did you mean 'term'"):
         notesforge.build(seed_notes, ["anki"], tmp_path, {"anki": {"kinds": "basic,terms"}})
 

@@ -277,11 +277,13 @@ def test_the_worksheet_prints_dates_in_bold_before_the_blanked_text(dated: Notes
     assert bold_dates(path, BULLETS + POINTS) == [(date, True, False) for date, _ in BULLETS + POINTS]
 
 
-def test_the_organiser_lists_dated_items_with_the_events_in_document_order(dated: Notes, out: Path) -> None:
+def test_the_organiser_lists_dated_items_with_the_events_in_date_order(dated: Notes, out: Path) -> None:
+    # By year, then month; a tie (November 1923) keeps the order written.
     expected = [
-        *BULLETS,
-        ("8 November 1923", "Munich Putsch"),
+        BULLETS[0],
         ("August 1923", "Stresemann becomes Chancellor"),
+        BULLETS[1],
+        ("8 November 1923", "Munich Putsch"),
         *POINTS,
     ]
     found = key_dates(dated)

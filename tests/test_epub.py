@@ -298,8 +298,10 @@ def test_contents_in_nav_and_ncx(seed: Notes, book: Booklet) -> None:
 
 
 def dated(item: Bullet | Point) -> Rich:
-    """A bullet or table point as the book shows it: its date, if any, before it."""
-    return (Text(f"{item.date} — "), *item.text) if item.date else item.text
+    """A bullet or table point as the book shows it: its date, if any, before it (unless it starts with it)."""
+    if item.date and not plain(item.text).startswith(item.date):
+        return (Text(f"{item.date} — "), *item.text)
+    return item.text
 
 
 def seed_lines(section: Section) -> list[Rich]:

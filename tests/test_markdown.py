@@ -162,7 +162,7 @@ def test_seed_events_terms_and_table(seed_notes: Notes) -> None:
                         checked["events"] = checked.get("events", 0) + 1
                 elif isinstance(block, BulletList):
                     for bullet in block.items:
-                        if bullet.date:
+                        if bullet.date and not plain(bullet.text).startswith(bullet.date):
                             assert re.search(rf"^[-*] \*\*{re.escape(escape(bullet.date))}\*\* — ", text, re.M)
                             checked["dated bullets"] = checked.get("dated bullets", 0) + 1
                 elif isinstance(block, Glossary):
@@ -181,7 +181,8 @@ def test_seed_events_terms_and_table(seed_notes: Notes) -> None:
                     dated = [p.date for c in block.columns for p in c.points if p.date]
                     assert dated == ["October 1917"] and "| **October 1917** — Trotsky had" in table[2]
                     checked["tables"] = checked.get("tables", 0) + 1
-    assert checked == {"dated bullets": 6, "tables": 1, "terms": 18, "events": 7}
+    # 6 dated bullets, one of which starts with its date ("1936 – Constitution ..."): not said twice.
+    assert checked == {"dated bullets": 5, "tables": 1, "terms": 18, "events": 7}
 
 
 def test_uneven_columns_are_padded() -> None:

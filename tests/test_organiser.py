@@ -98,16 +98,16 @@ def key_dates_in_order(organiser: Organiser, notes: Notes) -> list[str]:
     return printed
 
 
-def test_key_dates_are_in_the_notes_order_with_their_events(organiser: Organiser, seed: Notes) -> None:
-    # The seed's dates are on its bullets and a table point, listed in the order they are written.
+def test_key_dates_are_in_date_order_with_their_events(organiser: Organiser, seed: Notes) -> None:
+    # The seed's dates are on its bullets and a table point, listed by year and month.
     assert key_dates_in_order(organiser, seed) == [
-        "January 1924",
         "1917",
         "October 1917",
-        "1936",
-        "1934",
+        "January 1924",
         "1929",
         "1931–33",
+        "1934",
+        "1936",
     ]
 
 

@@ -130,8 +130,9 @@ def nested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Notes, Pdf]:
 
 
 def dated(item: Bullet | Point) -> str:
-    """A bullet or table point as the booklet prints it: its date, if any, before it."""
-    return f"{item.date} — {plain(item.text)}" if item.date else plain(item.text)
+    """A bullet or table point as the booklet prints it: its date, if any, before it (unless it starts with it)."""
+    shown = item.date and not plain(item.text).startswith(item.date)
+    return f"{item.date} — {plain(item.text)}" if shown else plain(item.text)
 
 
 def printed_texts(notes: Notes) -> list[str]:
@@ -323,9 +324,9 @@ rows = [
 
 
 def test_dated_items_are_drawn_as_a_key_dates_timeline_after_the_sections(book: Pdf, seed: Notes) -> None:
-    """The seed has no events block: its dated bullets and point make the timeline, in the notes' order."""
+    """The seed has no events block: its dated bullets and point make the timeline, in date order."""
     dated_items = key_dates(seed)
-    assert [e.date for e in dated_items] == ["January 1924", "1917", "October 1917", "1936", "1934", "1929", "1931–33"]
+    assert [e.date for e in dated_items] == ["1917", "October 1917", "January 1924", "1929", "1931–33", "1934", "1936"]
     [page] = [i for i, text in enumerate(book.pages) if i and "Key dates" in text]
     text = book.pages[page]
     assert (0, "Key dates", page + 1) in book.outline()  # the back matter, after the sections

@@ -99,13 +99,13 @@ def test_seed_has_the_structures_the_notes_need(seed_notes: notesforge.Notes) ->
     assert (counts.sections, counts.tables, counts.events, counts.terms) == (7, 1, 0, 18)
     # The key dates are typed once, on the bullets and the table point they date (no events block).
     assert [(e.date, " ".join(inline.plain(e.text).split()[:4])) for e in key_dates(seed_notes)] == [
-        ("January 1924", "Lenin died in January"),
         ("1917", "He only committed to"),
         ("October 1917", "Trotsky had carried out"),  # a table point
-        ("1936", "1936 – Constitution SEEMED"),
-        ("1934", "The Purges of the"),
+        ("January 1924", "Lenin died in January"),
         ("1929", "Lenin had never intended"),
         ("1931–33", "Opposition caused a famine"),
+        ("1934", "The Purges of the"),
+        ("1936", "1936 – Constitution SEEMED"),
     ]
     [table] = [b for s in seed_notes.walk() for b in s.blocks if isinstance(b, ComparisonTable)]
     assert [inline.plain(c.heading) for c in table.columns] == [

@@ -408,7 +408,9 @@ def _masked_definition(term: Term) -> Rich:
     content words or, for an acronym, the words it stands for ("The […]: Lenin's temporary ...")."""
     name = plain(term.term)
     parts = [p.strip() for p in re.split(r"[/,;]| or ", name) if p.strip()]
-    phrases = [*parts, *(w for p in parts for w in words(p) if w not in STOPWORDS)]
+    # Its words one by one too ("Show Trials" in "public trials"), but not numbers or short words,
+    # which would blank "Term 1"'s definition "Definition number 1" into another's.
+    phrases = [*parts, *(w for p in parts for w in words(p) if w not in STOPWORDS and len(w) > 2 and not w.isdigit())]
     phrases += [x for p in parts for x in acronym_expansions(p, plain(term.definition))]
     masked = mask(term.definition, phrases)
     return masked if masked != term.definition else ()

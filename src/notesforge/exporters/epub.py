@@ -25,6 +25,7 @@ from typing import Any
 
 from ..cards import Card, generate
 from ..inline import plain, render
+from ..keydates import shown_date
 from ..model import (
     BulletList,
     CardList,
@@ -221,7 +222,7 @@ class _Blocks(BlockVisitor[Iterator[str]]):
 
     def visit_bullets(self, block: BulletList) -> Iterator[str]:
         yield "<ul>"
-        yield from (f"<li>{_date(item.date)}{rich(item.text)}</li>" for item in block.items)
+        yield from (f"<li>{_date(item.date, item.text)}{rich(item.text)}</li>" for item in block.items)
         yield "</ul>"
 
     def visit_table(self, block: ComparisonTable) -> Iterator[str]:
@@ -236,7 +237,9 @@ class _Blocks(BlockVisitor[Iterator[str]]):
         yield "</thead>"
         yield "<tbody>"
         for row in block.rows:
-            yield "<tr>" + "".join(f"<td>{_date(p.date) + rich(p.text) if p else ''}</td>" for p in row) + "</tr>"
+            yield (
+                "<tr>" + "".join(f"<td>{_date(p.date, p.text) + rich(p.text) if p else ''}</td>" for p in row) + "</tr>"
+            )
         yield "</tbody>"
         yield "</table>"
 
@@ -276,8 +279,9 @@ class _Blocks(BlockVisitor[Iterator[str]]):
 _BLOCKS = _Blocks()
 
 
-def _date(date: str | None) -> str:
+def _date(date: str | None, text: Rich) -> str:
     """A bullet's or a point's date, in bold before its text as an event's, or nothing."""
+    date = shown_date(date, text)
     return f'<strong class="date">{escape(date)}</strong> — ' if date else ""
 
 

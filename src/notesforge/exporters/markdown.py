@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..inline import merge_text, render
+from ..keydates import shown_date
 from ..model import (
     BasicCard,
     BulletList,
@@ -123,6 +124,7 @@ def cell(rich: Rich | None) -> str:
 
 def dated(date: str | None, rich: Rich) -> str:
     """A bullet's or a point's text, after its date in bold (as an event's) if it has one."""
+    date = shown_date(date, rich)
     return f"{bold((Text(date),))} — {span(rich)}" if date else span(rich)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from ...inline import render
+from ...keydates import shown_date
 from ...model import Cloze, Rich
 from . import fonts
 
@@ -57,4 +58,5 @@ def para_text(rich: Rich, renderer: PdfInline = INLINE) -> str:
 def dated_text(date: str | None, rich: Rich, renderer: PdfInline = INLINE) -> str:
     """Paragraph markup of a bullet's or a point's text, after its date in bold (as an event's) if it has one."""
     text = para_text(rich, renderer)
+    date = shown_date(date, rich)
     return f"<b>{escape_text(date)}</b> — {text}" if date else text
