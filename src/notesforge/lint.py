@@ -87,21 +87,12 @@ def _leaks(questions: list[Asked]) -> Iterator[Diagnostic]:
 def _no_prompt(notes: Notes, questions: list[Asked]) -> Iterator[Diagnostic]:
     for a in questions:
         item = a.card.item
-        if (
-            a.number == 0
-            and isinstance(item, BasicCard)
-            and not getattr(item, "prompt", None)
-            and not asks(item.question)
-        ):
+        if a.number == 0 and isinstance(item, BasicCard) and not item.prompt and not asks(item.question):
             yield _warning(
                 a.loc,
                 f"this card's front asks nothing: {a.shown()}; it is shown with {WHO_OR_WHAT!r}: "
                 "write it as a question, or give it a 'prompt'",
             )
-
-
-def _prompt(card: BasicCard) -> str | None:
-    return getattr(card, "prompt", None)
 
 
 def _ambiguous_dates(notes: Notes) -> Iterator[Diagnostic]:

@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph as P
 
 from ...inline import plain
 from ...model import (
+    Bullet,
     BulletList,
     CardList,
     Cloze,
@@ -146,8 +147,13 @@ class _Sheet(BlockVisitor[list[Any]]):
     def _items(self, items: list[Any]) -> list[Any]:
         if self.rng:  # `shuffle`: the same order for the same seed
             self.rng.shuffle(items)
+        # Bullets may carry a date; explicit cloze cards never do.
         return [
-            P(dated_text(getattr(item, "date", None), item.text, self.blanks), self.bullet, bulletText="•")
+            P(
+                dated_text(item.date if isinstance(item, Bullet) else None, item.text, self.blanks),
+                self.bullet,
+                bulletText="•",
+            )
             for item in items
         ]
 
