@@ -115,7 +115,7 @@ def test_seed_cards_have_unique_keys_and_fronts(seed_notes: notesforge.Notes) ->
     # (a "When?" card would show the answer): no event cards.
     kinds = [c.kind for c in cards]
     assert {kind: kinds.count(kind) for kind in CardKind} == {
-        CardKind.CLOZE: 51,
+        CardKind.CLOZE: 50,
         CardKind.BASIC: 13,
         CardKind.TABLE: 8,
         CardKind.EVENT: 0,

@@ -31,17 +31,13 @@ def test_check_prints_a_summary_of_the_seed() -> None:
     assert code == 0, err
     assert out == (
         f"{SEED}: ok: 7 sections, 41 bullets, 1 tables, 0 grids, 0 events, 18 terms, "
-        "90 cards (13 basic, 51 cloze, 8 table, 18 term); "
-        "2 warnings; 2 of 138 questions ask a fact another card asks too\n"
+        "89 cards (13 basic, 50 cloze, 8 table, 18 term); "
+        "0 warnings; 0 of 136 questions ask a fact another card asks too\n"
     )
-    # The card linter's warnings go to stderr, each at its line: General Secretary is asked by a
-    # bullet's blank and, on purpose, by the card that sets the rivals' power bases side by side.
-    lines = SEED.read_text(encoding="utf-8").splitlines()
-    asked_twice = ["he was the [[General Secretary]]", '"power-bases-1924"']
-    where = [next(n for n, line in enumerate(lines, 1) if text in line) for text in asked_twice]
-    assert [line.split(": warning: ")[0] for line in err.splitlines() if ": warning: " in line] == [
-        f"{SEED}:{n}:3" for n in where
-    ]
+    # The curated seed gives the card linter nothing to say (tests/test_lint.py pins its messages),
+    # so it passes the strict check a teacher's CI would run.
+    assert ": warning: " not in err
+    assert run("check", "--strict", str(SEED))[0] == 0
 
 
 @pytest.mark.parametrize("fixture", ["syntax", "misspelt", "types"])

@@ -472,7 +472,7 @@ def test_self_test_asks_every_basic_question_both_ways(seed: Notes, book: Bookle
             assert len(asked) == len(expected) + deletions, section.id
     # The explicit basic cards, the terms one way (ask = "definition"), the events both ways.
     pairs = [p for s in seed.sections if s.id != "steps-to-secure-power" for p in self_test_items(book.section_doc(s))]
-    assert len(pairs) == 13 + 8 + 18 + 2 * 2  # basic, "which column?", term, and two cloze cards' deletions
+    assert len(pairs) == 13 + 8 + 18 + 2  # basic, "which column?", term, and the cloze card's two deletions
     assert ("Which city was renamed Leningrad?", "Petrograd") in pairs
     assert ("Cheka / NKVD", "Lenin’s secret police; under Stalin it became the NKVD.") in pairs
     assert not [q for q, a in pairs if a == "Cheka / NKVD"]

@@ -116,7 +116,7 @@ def check_blanks_and_key(body: str, key: str, items: list[Rich]) -> None:
 def test_every_cloze_of_the_seed_is_a_numbered_blank_and_keyed_at_the_end(seed: Notes, out: Path) -> None:
     body, key, pages = read(build(seed, "worksheet", out / "all").path)
     items = blank_items(seed)
-    assert sum(len(clozes(r)) for r in items) == 99  # bullets, table points and cloze cards
+    assert sum(len(clozes(r)) for r in items) == 97  # bullets, table points and cloze cards
     check_blanks_and_key(body, key, items)
     assert len(pages) == 5
     # Headings and the paragraphs stay as context; explicit question cards are not on the worksheet.
