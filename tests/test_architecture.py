@@ -30,6 +30,7 @@ MODEL = {
     "masking",
     "lint",
     "keydates",
+    "course",
 }
 BUILD = {"pipeline", "registry", "settings", "cache", "files"}
 TOP = {"cli", "__main__", "progress", "__init__"}

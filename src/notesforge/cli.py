@@ -245,11 +245,13 @@ def check(source: str, strict: bool) -> None:
     """Validate SOURCE, report what its cards would do badly, and print what it holds."""
     import dataclasses
 
-    from . import settings
+    from . import reader, settings
     from .diagnostics import NotesError, render_all
-    from .lint import lint, repeated_share
-    from .stats import stats
+    from .lint import lint
 
+    if reader.is_course(source):
+        _check_course(source, strict)
+        return
     notes = _load(source)
     text = _source_text(source)
     problems = settings.check_all(notes)
@@ -260,9 +262,60 @@ def check(source: str, strict: bool) -> None:
         raise InputError(NotesError([dataclasses.replace(w, severity="error") for w in warnings], text).render())
     if warnings:
         click.echo(render_all(warnings, text), err=True)
+    click.echo(_ok_line(source, notes, len(warnings)))
+
+
+def _ok_line(source: str, notes, warnings: int) -> str:
+    """`check`'s summary of one notes file."""
+    from .lint import repeated_share
+    from .stats import stats
+
     repeated, asked = repeated_share(notes)
     share = f"{repeated} of {asked} questions ask a fact another card asks too"
-    click.echo(f"{source}: ok: {stats(notes).line()}; {len(warnings)} warnings; {share}")
+    return f"{source}: ok: {stats(notes).line()}; {warnings} warnings; {share}"
+
+
+def _load_course(source: str):
+    from . import reader
+    from .diagnostics import NotesError
+
+    try:
+        return reader.load_course(source)
+    except NotesError as exc:
+        raise InputError(exc.render()) from None
+
+
+def _texts(course) -> dict[str, str]:
+    """The course file's and every unit's text by path, to show the lines problems are on."""
+    paths = [course.source.path, *(unit.source.path for unit in course.units)]
+    return {path: text for path in paths if (text := _source_text(path)) is not None}
+
+
+def _check_course(source: str, strict: bool) -> None:
+    """`check` of a course file: every unit, then the course."""
+    import dataclasses
+
+    from . import settings
+    from .diagnostics import NotesError, render_all
+    from .lint import lint
+    from .stats import stats
+
+    course = _load_course(source)
+    texts = _texts(course)
+    problems = settings.check_course(course)
+    if problems:
+        raise InputError(NotesError(problems, texts).render())
+    lines, warnings = [], []
+    for unit in course.units:
+        found = lint(unit)
+        warnings += found
+        lines.append(_ok_line(unit.source.path, unit, len(found)))
+    if strict and warnings:
+        raise InputError(NotesError([dataclasses.replace(w, severity="error") for w in warnings], texts).render())
+    if warnings:
+        click.echo(render_all(NotesError(warnings, texts).diagnostics, texts), err=True)
+    lines.append(f"{source}: ok: a course of {len(course.units)} units: {stats(course.as_notes()).line()}")
+    click.echo("\n".join(lines))
 
 
 @cli.command()
@@ -326,28 +379,43 @@ def settings_table(names: list[str]) -> str:
     return "\n".join(rows)
 
 
+# What `init` writes (file -> template), and with --course.
+_STARTER = {"notes.toml": "starter.toml"}
+_COURSE_STARTER = {
+    "course.toml": "course.toml",
+    "units/01-first-unit.toml": "starter.toml",
+    "units/02-second-unit.toml": "second-unit.toml",
+}
+
+
 @cli.command()
 @click.argument("directory", default="source", type=click.Path(file_okay=False))
-@click.option("--force", is_flag=True, help="Overwrite an existing notes.toml.")
-def init(directory: str, force: bool) -> None:
-    """Write a small, commented starter notes.toml into DIRECTORY (default: source/)."""
-    target = Path(directory) / "notes.toml"
-    if target.exists() and not force:
-        raise click.ClickException(f"{target} exists; use --force to overwrite it")
-    target.parent.mkdir(parents=True, exist_ok=True)
+@click.option("--course", is_flag=True, help="Write a starter course: course.toml and two units.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def init(directory: str, course: bool, force: bool) -> None:
+    """Write a small, commented starter notes.toml into DIRECTORY (default: source/), or with
+    --course a course.toml and two units under DIRECTORY/units/."""
     from importlib import resources
 
-    starter = resources.files("notesforge").joinpath("templates/starter.toml").read_text(encoding="utf-8")
-    target.write_text(starter, encoding="utf-8")
-    click.echo(f"wrote {target}; check it with: notesforge check {target}")
+    files = {Path(directory) / name: template for name, template in (_COURSE_STARTER if course else _STARTER).items()}
+    existing = [str(target) for target in files if target.exists()]
+    if existing and not force:
+        raise click.ClickException(f"{', '.join(existing)} already there; use --force to overwrite")
+    templates = resources.files("notesforge").joinpath("templates")
+    for target, template in files.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(templates.joinpath(template).read_text(encoding="utf-8"), encoding="utf-8")
+    first = next(iter(files))
+    click.echo(f"wrote {', '.join(map(str, files))}; check it with: notesforge check {first}")
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of notes files (for editors such as Even Better TOML)."""
-    from .reader.schema import json_schema
+@click.option("--course", is_flag=True, help="The schema of course files (course.toml) instead.")
+def schema(course: bool) -> None:
+    """Print the JSON Schema of notes files, or of course files (for editors such as Even Better TOML)."""
+    from .reader.schema import course_json_schema, json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(course_json_schema() if course else json_schema(), indent=2, ensure_ascii=False))
 
 
 def main(args: list[str] | None = None, prog_name: str | None = None) -> None:

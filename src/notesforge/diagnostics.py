@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Location
@@ -26,10 +26,19 @@ def did_you_mean(word: str, choices: Sequence[str]) -> str:
 
 
 class NotesError(Exception):
-    """The source (or the command line) has problems; each one is located."""
+    """The source (or the command line) has problems; each one is located.
 
-    def __init__(self, diagnostics: Sequence[Diagnostic], source_text: str | None = None):
-        self.diagnostics = tuple(sorted(diagnostics, key=lambda d: (d.loc.line, d.loc.col)))
+    `source_text` is the text of the one file they are in, or, for problems in several files
+    (a course and its units), each file's text by path, in the order to report them.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], source_text: str | Mapping[str, str] | None = None):
+        if isinstance(source_text, Mapping):
+            order = {path: n for n, path in enumerate(source_text)}
+            key = lambda d: (order.get(d.loc.path, -1), d.loc.line, d.loc.col)  # noqa: E731
+        else:
+            key = lambda d: (d.loc.line, d.loc.col)  # noqa: E731
+        self.diagnostics = tuple(sorted(diagnostics, key=key))
         self.source_text = source_text
         super().__init__("\n".join(d.headline() for d in self.diagnostics))
 
@@ -50,11 +59,17 @@ def render(diagnostic: Diagnostic, source_lines: Sequence[str] | None = None) ->
     return out
 
 
-def render_all(diagnostics: Iterable[Diagnostic], source_text: str | None) -> str:
-    lines = source_text.splitlines() if source_text is not None else None
+def render_all(diagnostics: Iterable[Diagnostic], source_text: str | Mapping[str, str] | None) -> str:
+    """Every diagnostic with its source line; `source_text` as `NotesError` takes it."""
+    if isinstance(source_text, Mapping):
+        by_path = {path: text.splitlines() for path, text in source_text.items()}
+        lines_of = lambda d: by_path.get(d.loc.path)  # noqa: E731
+    else:
+        lines = source_text.splitlines() if source_text is not None else None
+        lines_of = lambda d: lines  # noqa: E731
     diagnostics = list(diagnostics)
     errors = sum(d.severity == "error" for d in diagnostics)
-    body = "\n".join(render(d, lines) for d in diagnostics)
+    body = "\n".join(render(d, lines_of(d)) for d in diagnostics)
     if errors > 1:
         body += f"\n{errors} errors"
     return body

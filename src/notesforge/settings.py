@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import registry
+from .course import Course
 from .diagnostics import Diagnostic, did_you_mean
 from .exporters.base import Config
 from .model import Location, Notes
@@ -89,3 +90,11 @@ def check_all(notes: Notes, overrides: Overrides | None = None) -> list[Diagnost
             except registry.RegistryError:
                 continue  # reported when that format is built
     return problems
+
+
+def check_course(course: Course, overrides: Overrides | None = None) -> list[Diagnostic]:
+    """Every settings problem of a course: each unit's (with the course's defaults) and the course's own."""
+    problems: dict[Diagnostic, None] = {}
+    for notes in (*course.units, course.as_notes()):
+        problems.update(dict.fromkeys(check_all(notes, overrides)))
+    return list(problems)

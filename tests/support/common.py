@@ -14,6 +14,7 @@ DATA = TESTS / "data"
 HOSTILE = DATA / "hostile.toml"
 GRID = DATA / "grid.toml"  # grids: a caption and corner, an inline row, an empty cell, blanks
 EVENTS = DATA / "events.toml"  # an events block (the seed types its dates on its bullets instead)
+COURSE = DATA / "course" / "course.toml"  # a course: the seed, then units/ (Weimar Germany, the Cold War)
 
 # A fixed build time, so outputs do not depend on file modification times (conftest sets
 # SOURCE_DATE_EPOCH to it for every test).

@@ -7,34 +7,42 @@ import os
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Diagnostic, NotesError
 from ..model import Location, Notes, Source
+from .course import is_course, load_course
 from .document import ModelBuilder
 from .positions import Positions
 
 # Teachers' notes are kilobytes; refuse early rather than exhaust memory on a stray file.
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
-__all__ = ["MAX_SOURCE_BYTES", "load", "loads"]
+__all__ = ["MAX_SOURCE_BYTES", "is_course", "load", "load_course", "loads"]
 
 
 def load(path: str | os.PathLike[str]) -> Notes:
     """Read and validate a notes file; raise `NotesError` listing every problem."""
+    data, mtime = read_source(path)
+    return loads(data, os.fspath(path), source_epoch(mtime))
+
+
+def read_source(path: str | os.PathLike[str], what: str = "notes") -> tuple[bytes, float]:
+    """The bytes and modification time of a source file; a located `NotesError` if it cannot be read."""
     name = os.fspath(path)
     p = Path(path)
 
-    def fail(message: str, line: int = 0, col: int = 0, text: str | None = None) -> NotesError:
-        return NotesError([Diagnostic(Location(name, line, col), message)], text)
+    def fail(message: str) -> NotesError:
+        return NotesError([Diagnostic(Location(name, 0, 0), message)])
 
     try:
         if p.is_dir():
             hint = " (did you mean {}?)".format(p / "notes.toml") if (p / "notes.toml").is_file() else ""
-            raise fail(f"is a folder, not a notes file{hint}")
+            raise fail(f"is a folder, not a {what} file{hint}")
         stat = p.stat()
         if stat.st_size > MAX_SOURCE_BYTES:
             raise fail(
-                f"the file is {stat.st_size:,} bytes; notes files are limited to "
+                f"the file is {stat.st_size:,} bytes; {what} files are limited to "
                 f"{MAX_SOURCE_BYTES:,} bytes (split the notes into several files)"
             )
         data = p.read_bytes()
@@ -44,7 +52,7 @@ def load(path: str | os.PathLike[str]) -> Notes:
         raise fail("permission denied") from None
     except OSError as exc:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
-    return loads(data, name, source_epoch(stat.st_mtime))
+    return data, stat.st_mtime
 
 
 def source_epoch(mtime: float) -> int:
@@ -58,19 +66,25 @@ def source_epoch(mtime: float) -> int:
 def loads(data: bytes | str, name: str = "<string>", epoch: int = 0) -> Notes:
     """Parse notes from bytes or text; `name` is used in diagnostics."""
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    text, document, positions = parse_toml(
+        raw, name, "the file is empty: a notes file needs a [notes] table and at least one [[section]]"
+    )
+    source = Source(path=name, sha256=hashlib.sha256(raw).hexdigest(), epoch=epoch)
+    builder = ModelBuilder(name, positions)
+    notes = builder.notes(document, source)
+    if builder.errors:
+        raise NotesError(builder.errors, text)
+    return notes
+
+
+def parse_toml(raw: bytes, name: str, empty: str) -> tuple[str, dict[str, Any], Positions]:
+    """The text, the parsed document and the key positions of a TOML file; `NotesError` if it is
+    too large, not UTF-8, empty (saying `empty`), nested too deeply or not TOML."""
     if len(raw) > MAX_SOURCE_BYTES:
         raise NotesError([Diagnostic(Location(name, 0, 0), f"the source is larger than {MAX_SOURCE_BYTES:,} bytes")])
     text = _decode(raw, name)
     if not text.strip():
-        raise NotesError(
-            [
-                Diagnostic(
-                    Location(name, 1, 1),
-                    "the file is empty: a notes file needs a [notes] table and at least one [[section]]",
-                )
-            ],
-            text,
-        )
+        raise NotesError([Diagnostic(Location(name, 1, 1), empty)], text)
     too_deep = _too_deep(text, name)
     if too_deep:
         raise NotesError([too_deep], text)
@@ -89,12 +103,7 @@ def loads(data: bytes | str, name: str = "<string>", epoch: int = 0) -> Notes:
         positions = Positions(text)
     except (IndexError, RecursionError):  # the scanner assumes valid TOML; never let it hide the real errors
         positions = Positions("")
-    source = Source(path=name, sha256=hashlib.sha256(raw).hexdigest(), epoch=epoch)
-    builder = ModelBuilder(name, positions)
-    notes = builder.notes(document, source)
-    if builder.errors:
-        raise NotesError(builder.errors, text)
-    return notes
+    return text, document, positions
 
 
 def _decode(raw: bytes, name: str) -> str:

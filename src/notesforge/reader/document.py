@@ -187,16 +187,17 @@ class ModelBuilder:
             self.errors.extend(duplicate_fronts(notes))
         return notes
 
-    def meta(self, raw: Any) -> Meta:
-        path: Path = ("notes",)
-        got = (self.fields(raw, "notes", path, "[notes]") if raw is not None else None) or {}
-        language = got.get("language", "en")
+    def meta(self, raw: Any, table: str = "notes", language: str = "en") -> Meta:
+        """The metadata of a `[notes]` table (or of a course's `[course]`, `table="course"`)."""
+        path: Path = (table,)
+        got = (self.fields(raw, table, path, f"[{table}]") if raw is not None else None) or {}
+        language = got.get("language", language)
         if "language" in got and not _LANGUAGE.match(language):
             self.error(
                 (*path, "language"), f"'language' must be a BCP 47 tag such as 'en-GB', not {language!r}", value=True
             )
         return Meta(
-            id=got.get("id", "notes"),
+            id=got.get("id", table),
             title=got.get("title", "").strip(),
             language=language,
             subtitle=_stripped(got.get("subtitle")),

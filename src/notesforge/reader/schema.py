@@ -155,6 +155,25 @@ TABLES: dict[str, dict[str, Field]] = {
         "id": _f("slug", "Stable identity: keeps the card when the text is edited."),
         "image": IMAGE_FIELD,
     },
+    # A course file (course.toml): several notes files built as one.
+    "course-document": {
+        "course": _f("table", "The course: its metadata and its units.", True),
+        "export": _f("table", "Per-format settings of the course, and the defaults of its units: [export.pdf], ..."),
+    },
+    "course": {
+        "id": _f("slug", "Stable id (a slug) of the course; its file names, deck and tag derive from it.", True),
+        "title": _f("plain", "Title of the course, e.g. 'GCSE History'; the top of the Anki deck.", True),
+        "subtitle": _f("plain", "Subtitle."),
+        "course": _f("plain", "Subject or qualification, e.g. 'AQA 8145'."),
+        "author": _f("plain", "Author or department."),
+        "language": _f("language", "BCP 47 language tag, e.g. 'en-GB' (default: the first unit's)."),
+        "units": _f(
+            "items",
+            "The units' notes files, in order, relative to this file; a folder stands for the .toml files in "
+            "it, in name order.",
+            True,
+        ),
+    },
 }
 
 BLOCK_TYPES = ("paragraph", "bullets", "table", "grid", "events", "terms", "cards")
@@ -284,4 +303,17 @@ def _grid_overrides() -> dict[str, dict[str, Any]]:
         "columns": {"items": {"type": "string", "minLength": 1}, "minItems": 1},
         "ask": {"items": {"enum": list(GRID_ASK)}, "minItems": 1, "uniqueItems": True},
         "rows": {"items": {"$ref": "#/$defs/grid-row"}, "minItems": 1},
+    }
+
+
+def course_json_schema() -> dict[str, Any]:
+    """The JSON Schema of course files (`course.toml`)."""
+    top = _object("course-document")
+    top["properties"]["course"] = _object("course", units={"items": {"type": "string", "minLength": 1}, "minItems": 1})
+    top["properties"]["export"] = json_schema()["$defs"]["export"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "notesforge course",
+        "description": "A notesforge course (course.toml): notes files built as one.",
+        **top,
     }
