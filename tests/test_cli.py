@@ -67,6 +67,20 @@ def test_command_line_mistakes_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "unknown setting 'papr' for pdf; did you mean 'paper'?" in err
 
 
+def test_formats_are_taken_as_comma_lists_too(tmp_path: Path) -> None:
+    code, out, err = run("build", str(SEED), "-f", "markdown,anki", "-f", " anki ,markdown", "--out", str(tmp_path))
+    assert code == 0, err
+    built = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert built == ["stalin-ussr-1924-41.apkg", "stalin-ussr-1924-41.md"]
+    assert out.count("markdown: wrote") == 1 and out.count("anki: wrote") == 1
+    code, _, err = run("build", str(SEED), "--format", "markdown,pfd", "--out", str(tmp_path))
+    assert code == 2 and "unknown format 'pfd'; did you mean 'pdf'?" in err
+    code, _, err = run("watch", str(SEED), "--format", "markdown,ankii", "--out", str(tmp_path))
+    assert code == 2 and "unknown format 'ankii'; did you mean 'anki'?" in err
+    code, _, err = run("build", str(SEED), "--format", ",", "--out", str(tmp_path))
+    assert code == 2 and "no format named" in err
+
+
 def test_unknown_export_table_is_a_located_error(tmp_path: Path) -> None:
     source = tmp_path / "notes.toml"
     source.write_text(SEED.read_text(encoding="utf-8").replace("[export.pdf]", "[export.pfd]"), encoding="utf-8")

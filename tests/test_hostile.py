@@ -110,19 +110,20 @@ LONG = [
     Built("long-title", LONG_WORD, only=TITLE_AND_PARAGRAPH),
 ]
 
+CONTROL_HINT = "remove this invisible control character (a copy and paste can bring one in)"
 REFUSED = [
     Refused("nul-escaped", '"a\\u0000b"', 5, "control character U+0000 is not allowed in text; remove it"),
-    Refused("nul-raw", '"a\x00b"', 5, "TOML syntax: Illegal character '\\x00'"),
+    Refused("nul-raw", '"a\x00b"', 5, "TOML syntax: Illegal character '\\x00'; " + CONTROL_HINT),
     Refused("c0-escaped", '"a\\u0007b"', 5, "control character U+0007 is not allowed in text; remove it"),
     Refused("escape-escaped", '"a\\u001Bb"', 5, "control character U+001B is not allowed in text; remove it"),
-    Refused("c0-raw", '"a\x1bb"', 5, "TOML syntax: Illegal character '\\x1b'"),
+    Refused("c0-raw", '"a\x1bb"', 5, "TOML syntax: Illegal character '\\x1b'; " + CONTROL_HINT),
     Refused("del-escaped", '"a\\u007Fb"', 5, "control character U+007F is not allowed in text; remove it"),
-    Refused("del-raw", '"a\x7fb"', 5, "TOML syntax: Illegal character '\\x7f'"),
+    Refused("del-raw", '"a\x7fb"', 5, "TOML syntax: Illegal character '\\x7f'; " + CONTROL_HINT),
     Refused("c1-escaped", '"a\\u0085b"', 5, "control character U+0085 is not allowed in text; remove it"),
     Refused("c1-raw", '"a\x9bb"', 5, "control character U+009B is not allowed in text; remove it"),
     Refused("fffe", '"a\\uFFFEb"', 5, "control character U+FFFE is not allowed in text; remove it"),
     Refused("ffff-raw", '"a\uffffb"', 5, "control character U+FFFF is not allowed in text; remove it"),
-    Refused("carriage-return-raw", '"a\rb"', 5, "TOML syntax: Illegal character '\\r'"),
+    Refused("carriage-return-raw", '"a\rb"', 5, "TOML syntax: Illegal character '\\r'; " + CONTROL_HINT),
     Refused("surrogate", '"a\\uD800b"', 11, "TOML syntax: Escaped character is not a Unicode scalar value"),
     Refused(
         "unclosed-cloze",

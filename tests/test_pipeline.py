@@ -87,6 +87,13 @@ def test_all_means_every_registered_format_once_in_the_order_asked() -> None:
     ]
 
 
+def test_formats_may_be_given_as_comma_lists() -> None:
+    assert pipeline.expand(["markdown,label", " located , markdown", "label,"]) == ["markdown", "label", "located"]
+    assert pipeline.expand(["label,all"]) == ["label", "failing", "located", "markdown", "missing"]
+    with pytest.raises(registry.RegistryError, match="unknown format 'markdwon'; did you mean 'markdown'"):
+        pipeline.expand(["label,markdwon"])
+
+
 def test_build_expands_all(notes: notesforge.Notes, out: Path) -> None:
     outcomes = pipeline.build(notes, ["label", "all"], out, jobs=1)
     assert [o.format for o in outcomes] == ["label", "failing", "located", "markdown", "missing"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,41 @@ def test_two_rows_with_one_heading_ask_the_same_question() -> None:
         "reword one, or turn off generated cards with 'cards = false'"
         for col, column in ((10, "Aims"), (34, "Results"))
     ]
+
+
+# Each syntax hint, followed to the letter, mends its fixture: (what the hint says, the edit it asks for).
+HINTS_FOLLOWED = {
+    "syntax": ("join the lines", ('"unterminated\n', '"unterminated"\n')),
+    "syntax-quote": ('write it as \\"', ('"Socialism in One Country"', '\\"Socialism in One Country\\"')),
+    "syntax-apostrophe": ('double quotes "..."', ("'Lenin's death'", '"Lenin\'s death"')),
+    "syntax-inline-table": ("join its lines", (',\n    a = "Trotsky" }', ', a = "Trotsky" }')),
+    "syntax-trailing-comma": ("remove the comma", ('"Trotsky", }', '"Trotsky" }')),
+    "syntax-header": ("[[section]]", ("[[section]\n", "[[section]]\n")),
+    "syntax-table-header": ("[notes]", ("[notes\n", "[notes]\n")),
+    "syntax-equals": ("write key = value", ('title "T"', 'title = "T"')),
+    "syntax-table-twice": ("merge the two", ('"T"\n\n[notes]\n', '"T"\n')),
+    "syntax-backslash": ("\\\\* for a literal *", ("\\*", "\\\\*")),
+    "syntax-bare-text": ('put text in quotes: "..."', ("The death of Lenin", '"The death of Lenin"')),
+    "syntax-curly": ("straight quotes", ("“The death of Lenin”", '"The death of Lenin"')),
+    "syntax-array": ("separate its items with commas", ('"one" "two"', '"one", "two"')),
+    "syntax-date": ("YYYY-MM-DD", ("2024-02-30", "2024-02-29")),
+    "syntax-after-value": ("a line of its own", ('"S" as written', '"S"')),
+    "syntax-no-value": ("give the key a value", ("subtitle =", 'subtitle = "S"')),
+    "syntax-inline-duplicate": ("keep one of the two", (', q = "Who?" }', " }")),
+    "syntax-unterminated": ("end it with the quote it starts with", ('"""T', '"""T"""')),
+    "nul-raw": ("remove this invisible control character", ("\0", "")),
+    "duplicate-key": ("keep one of the two", ('id = "b"\n', "")),
+}
+
+
+def test_every_syntax_fixture_has_a_hint_and_following_it_mends_the_file() -> None:
+    syntax_fixtures = {p.stem for p in INVALID if "TOML syntax" in p.with_suffix(".expected").read_text("utf-8")}
+    assert syntax_fixtures == set(HINTS_FOLLOWED)
+    for stem, (hint, (old, new)) in HINTS_FOLLOWED.items():
+        text = (FIXTURES / "invalid" / f"{stem}.toml").read_text(encoding="utf-8")
+        with pytest.raises(NotesError) as caught:
+            notesforge.loads(text, f"{stem}.toml")
+        [diagnostic] = caught.value.diagnostics
+        assert hint in diagnostic.message.partition("; ")[2], stem
+        assert old in text, stem
+        tomllib.loads(text.replace(old, new, 1))  # raises if the hint did not mend it

@@ -70,7 +70,7 @@ def _format_options(command):
                 "formats",
                 multiple=True,
                 metavar="FMT",
-                help="A format to build (repeatable), or 'all'.",
+                help="Formats to build: a name, a comma list (pdf,anki), or 'all'; repeatable.",
             ),
             click.option(
                 "--out",
@@ -126,6 +126,8 @@ def _plan(source: str, formats: tuple[str, ...], sets: tuple[str, ...], **option
         names = pipeline.expand(formats)
     except registry.RegistryError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
+    if not names:
+        raise click.BadParameter("no format named: give names such as pdf,anki or 'all'", param_hint="--format")
     return BuildRequest(source, names, overrides, **options)
 
 

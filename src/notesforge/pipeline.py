@@ -39,10 +39,14 @@ class Outcome:
 
 
 def expand(formats: Iterable[str]) -> list[str]:
-    """Format names in the order given, `all` meaning every registered one; unknown names raise."""
+    """Format names in the order given, `all` meaning every registered one; unknown names raise.
+
+    Each entry may be a comma list (`--format pdf,anki`), as `--set` lists are."""
     known = registry.names()
     out: list[str] = []
-    for name in formats:
+    for name in (part.strip() for entry in formats for part in entry.split(",")):
+        if not name:
+            continue
         for one in known if name == ALL else [name]:
             if one not in known:
                 listed = ", ".join(known) or "none installed"

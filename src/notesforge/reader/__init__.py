@@ -11,6 +11,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, NotesError
 from ..model import Location, Notes, Source
+from . import syntax
 from .course import is_course, load_course
 from .document import ModelBuilder
 from .positions import Positions
@@ -91,7 +92,7 @@ def parse_toml(raw: bytes, name: str, empty: str) -> tuple[str, dict[str, Any], 
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, col, message = _toml_error_position(exc, text)
+        line, col, message = syntax.describe(exc, text)
         raise NotesError([Diagnostic(Location(name, line, col), f"TOML syntax: {message}")], text) from None
     except RecursionError:
         deepest = max(text.find("[" * 64), text.find("{" * 64), 0)
@@ -139,17 +140,3 @@ def _too_deep(text: str, name: str) -> Diagnostic | None:
     depth = match.group(1).count(".") + 1
     message = f"keys are nested {depth} or more levels deep; at most {MAX_KEY_DEPTH} are allowed"
     return Diagnostic(Location(name, line, 1), message)
-
-
-_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-
-
-def _toml_error_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, int, str]:
-    message = str(exc)
-    match = _AT.search(message)
-    if match:
-        return int(match[1]), int(match[2]), message[: match.start()]
-    if message.endswith("(at end of document)"):
-        lines = text.splitlines() or [""]
-        return len(lines), len(lines[-1]) + 1, message.removesuffix(" (at end of document)")
-    return 1, 1, message
