@@ -1,7 +1,8 @@
 """The layers of docs/architecture.md, held in the code: each module imports only what its layer may.
 
 model layer  <-  reader  <-  build layer  <-  command line
-     ^                           |
+     ^    ^          ^           |                 |
+     |    +------- importers <---------------------+  (read back what they write)
      +------- exporters  <-------+  (through the registry, by entry point)
 """
 
@@ -51,6 +52,8 @@ def layer(name: str) -> str:
         return "reader"
     if top == "exporters":
         return "exporters"
+    if top == "importers":
+        return "importers"
     if name in BUILD:
         return "build"
     if name in TOP:
@@ -62,8 +65,10 @@ ALLOWED = {
     "model": {"model"},
     "reader": {"model", "reader"},
     "exporters": {"model", "exporters"},
+    # Importers are another front end: they make the model, and may read back what they write.
+    "importers": {"model", "reader", "importers"},
     "build": {"model", "reader", "build", "exporters"},
-    "cli": {"model", "reader", "build", "exporters", "cli"},
+    "cli": {"model", "reader", "build", "exporters", "importers", "cli"},
 }
 
 

@@ -88,6 +88,7 @@ class Card:
     reverse_question: Rich = ()  # what the reverse question shows, when not the answer as it is (masked)
     image: Image | None = None  # explicit cards: shown with the answer
     context: str = ""  # shown small above the front: the table a point comes from
+    guid: str | None = None  # explicit cards: the Anki note GUID written in the notes, kept verbatim
 
     @property
     def loc(self) -> Location:
@@ -245,11 +246,12 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                     reverse=c.reverse,
                     reverse_prompt=c.reverse_prompt or (OTHER_WAY if asks(c.question) else WHO_OR_WHAT),
                     image=c.image,
+                    guid=c.guid,
                 )
             else:
                 key = f"{base}/cloze/{c.id or _cloze_key(c)}"
                 text = guard_clozes(c.text)
-                yield Card(key, CardKind.CLOZE, section, block, c, text, (), c.extra or (), image=c.image)
+                yield Card(key, CardKind.CLOZE, section, block, c, text, (), c.extra or (), image=c.image, guid=c.guid)
 
     def visit_bullets(self, block: BulletList) -> Iterator[Card]:
         if not self.section.cards:

@@ -411,6 +411,70 @@ def init(directory: str, course: bool, force: bool) -> None:
     click.echo(f"wrote {', '.join(map(str, files))}; check it with: notesforge check {first}")
 
 
+class _Discard(Exception):
+    """Leaves an `atomic_path` block without renaming its file into place."""
+
+
+@cli.command("import")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "-o",
+    default=DEFAULT_SOURCE,
+    show_default=True,
+    help="The notes file to write ('-': standard output); images go into images/ beside it.",
+)
+@click.option("--id", "notes_id", metavar="SLUG", help="The notes id (default: from the file name).")
+@click.option("--force", is_flag=True, help="Overwrite an existing notes file and images.")
+def import_(source: str, out: str, notes_id: str | None, force: bool) -> None:
+    """Write a notes file from an Anki package (.apkg, .colpkg), Markdown (.md) or CSV/TSV (.csv, .tsv).
+
+    Prints what was imported and every thing that could not be mapped, with a count and an example.
+    """
+    import contextlib
+    import re
+
+    from . import importers, reader
+    from .diagnostics import NotesError
+    from .files import atomic_path, write_bytes_atomically
+    from .importers import writer
+    from .reader.schema import SLUG_PATTERN
+    from .stats import stats
+
+    if notes_id is not None and not re.match(SLUG_PATTERN, notes_id):
+        raise click.BadParameter(f"{notes_id!r} is not a slug (lower-case letters, digits, single hyphens)")
+    target = Path(out) if out != "-" else None
+    if target is not None and target.exists() and not force:
+        raise click.ClickException(f"{target} exists; use --force to overwrite it")
+    try:
+        imported = importers.import_source(Path(source), notes_id)
+    except importers.ImportFailed as exc:
+        raise InputError(f"{exc}") from None
+    folder = target.parent if target is not None else Path(".")
+    for name in imported.images:
+        image = folder / name
+        if image.exists() and image.read_bytes() != imported.images[name] and not force:
+            raise click.ClickException(f"{image} exists with other content; use --force to overwrite it")
+    for name, data in sorted(imported.images.items()):
+        write_bytes_atomically(folder / name, data)
+    report = imported.report
+    text = writer.render(imported.notes, f"Imported from {Path(source).name} ({report.kind}) by `notesforge import`.")
+    # The file must pass `notesforge check`: read it back with the reader before it replaces anything.
+    with contextlib.suppress(_Discard), atomic_path(folder / (target.name if target else "stdout.toml")) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        try:
+            reader.load(tmp)
+        except NotesError as exc:
+            raise click.ClickException("the imported notes do not read back (a bug):\n" + exc.render()) from None
+        if target is None:
+            click.echo(text, nl=False)
+            raise _Discard
+    for line in report.lines(stats(imported.notes).line()):
+        click.echo(line, err=True)
+    if target is not None:
+        click.echo(f"wrote {target}; check it with: notesforge check {target}", err=True)
+
+
 @cli.command()
 @click.option("--course", is_flag=True, help="The schema of course files (course.toml) instead.")
 def schema(course: bool) -> None:

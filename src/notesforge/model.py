@@ -232,6 +232,7 @@ class BasicCard:
     image: Image | None = None  # shown with the answer
     prompt: str | None = None  # plain text: the instruction shown with the question
     reverse_prompt: str | None = None  # plain text: the instruction of the answer -> question direction
+    guid: str | None = None  # the Anki note GUID to keep (an imported deck's), instead of one from the key
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +242,7 @@ class ClozeCard:
     id: str | None
     loc: Location
     image: Image | None = None  # shown with the answer
+    guid: str | None = None  # the Anki note GUID to keep (an imported deck's), instead of one from the key
 
 
 @dataclass(frozen=True, slots=True)

@@ -412,7 +412,7 @@ def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple
                 model=models[note.type.id],
                 fields=list(note.fields),
                 tags=list(note.tags),
-                guid=genanki.guid_for(note.card.key),
+                guid=note_guid(genanki, note.card),
                 due=due,
             )
         )
@@ -438,6 +438,11 @@ def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple
         out.writestr("media", json.dumps({str(i): m.name for i, m in enumerate(media)}))
         for i, m in enumerate(media):
             out.writestr(str(i), m.data)
+
+
+def note_guid(genanki: Any, card: Card) -> str:
+    """The GUID written in the notes (an imported deck's, so its notes update in place), else one from the key."""
+    return card.guid or genanki.guid_for(card.key)
 
 
 def _write_collection(genanki: Any, cursor: Any, decks: list[Any], models: Any, epoch: int) -> None:

@@ -75,6 +75,7 @@ class ModelBuilder:
         self.pos = positions
         self.errors: list[Diagnostic] = []
         self._section_ids: dict[str, Location] = {}
+        self._guids: dict[str, Location] = {}
 
     # --- reporting --------------------------------------------------------
 
@@ -525,7 +526,8 @@ class ModelBuilder:
             extra = self.rich(got.get("extra"), (*path, "extra"))
             item_id = self.item_id(got, path, ids)
             image = self.image(got.get("image"), path)
-            return ClozeCard(text, extra, item_id, self.loc(path), image) if text else None
+            guid = self.guid(got, path)
+            return ClozeCard(text, extra, item_id, self.loc(path), image, guid) if text else None
         got = self.fields(raw, "basic-card", path, "a card")
         if got is None:
             return None
@@ -539,9 +541,29 @@ class ModelBuilder:
                 (*path, "reverse_prompt"), "'reverse_prompt' needs reverse = true: this card is asked one way only"
             )
         prompts = _stripped(got.get("prompt")), _stripped(got.get("reverse_prompt"))
+        guid = self.guid(got, path)
         if question and answer:
-            return BasicCard(question, answer, reverse, item_id, self.loc(path), image, *prompts)
+            return BasicCard(question, answer, reverse, item_id, self.loc(path), image, *prompts, guid)
         return None
+
+    def guid(self, got: dict[str, Any], path: Path) -> str | None:
+        """A kept Anki note GUID: one note per GUID in the whole file, or Anki would merge two cards."""
+        guid = got.get("guid")
+        if guid is None:
+            return None
+        where = (*path, "guid")
+        if not guid.strip() or guid != guid.strip():
+            self.error(
+                where, "a guid is the GUID of an Anki note as imported: not empty, no spaces around it", value=True
+            )
+            return None
+        if guid in self._guids:
+            first = self._guids[guid].line
+            self.error(
+                where, f"duplicate guid {guid!r} (first used at line {first}): one card per Anki note", value=True
+            )
+        self._guids[guid] = self.loc(path)
+        return guid
 
     def image(self, written: str | None, card: Path) -> Image | None:
         """A card's image file, relative to the notes file's folder; a located error unless it is there."""

@@ -36,6 +36,12 @@ DATE_NOTE = "Plain text (no markup), shown in bold before the text and listed wi
 EVENTS_ASK = "Which cards: 'both' (default), 'date' (event -> its date) or 'event' (date -> what happened)."
 TERMS_ASK = "Which cards: 'both' (default), 'definition' (term -> its definition) or 'term' (definition -> the term)."
 
+GUID_FIELD = _f(
+    "plain",
+    "Anki note GUID kept from an imported deck (notesforge import writes it): the deck built from these notes "
+    "updates that note in place. Unique in the file; leave it as it is.",
+)
+
 IMAGE_FIELD = _f(
     "plain",
     "Image shown with the answer: a .png, .jpg, .gif, .svg or .webp file, its path relative to the notes "
@@ -146,6 +152,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "reverse": _f("bool", "Also ask the answer -> question (default false)."),
         "id": _f("slug", "Stable identity: keeps the card when the question is edited."),
         "image": IMAGE_FIELD,
+        "guid": GUID_FIELD,
         "prompt": _f("plain", "Instruction shown with the question, e.g. 'Name the leader.'; plain text."),
         "reverse_prompt": _f("plain", "Instruction shown with the answer -> question direction (reverse = true)."),
     },
@@ -154,6 +161,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "extra": _f("text", "Shown on the back. " + TEXT_NOTE),
         "id": _f("slug", "Stable identity: keeps the card when the text is edited."),
         "image": IMAGE_FIELD,
+        "guid": GUID_FIELD,
     },
     # A course file (course.toml): several notes files built as one.
     "course-document": {

@@ -1,0 +1,162 @@
+"""`notesforge import`: CSV/TSV, Markdown and Anki packages into notes files that pass `check`,
+the summary of what could not be mapped, and GUIDs kept so that rebuilt decks update in place."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import notesforge
+from notesforge.cards import generate
+from notesforge.cli import cli
+from notesforge.inline import plain
+from notesforge.model import BasicCard, CardList, ClozeCard
+from notesforge.reader.schema import json_schema
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def explicit_cards(notes) -> list[BasicCard | ClozeCard]:
+    return [c for s in notes.walk() for b in s.blocks if isinstance(b, CardList) for c in b.cards]
+
+
+def import_file(tmp_path: Path, name: str, text: str, *args: str) -> tuple[Path, str]:
+    source = tmp_path / name
+    source.write_text(textwrap.dedent(text), encoding="utf-8")
+    out = tmp_path / "notes" / "notes.toml"
+    code, stdout, err = run("import", str(source), "--out", str(out), *args)
+    assert code == 0, err
+    assert stdout == ""
+    assert run("check", str(out))[0] == 0
+    return out, err
+
+
+# --- CSV / TSV -----------------------------------------------------------------
+
+
+def test_csv_with_a_header_makes_cards_in_sections_by_deck_and_reports_tags_and_repeats(tmp_path: Path) -> None:
+    out, err = import_file(
+        tmp_path,
+        "russia.csv",
+        """\
+        Deck,Back,Front,Tags
+        Russia::Lenin,January 1924,When did Lenin die?,history dates
+        Russia,"Stalin <b>&amp;</b> [co] *star*",Who said {{this}}?,
+        ,extra note,"{{c2::Stalin}} became {{c1::General Secretary::post}} in 1922",
+        Russia,a copy,when did Lenin die,
+        """,
+        "--id",
+        "russia",
+    )
+    notes = notesforge.load(out)
+    assert notes.meta.id == "russia" and notes.meta.title == "russia"
+    # Rows without a deck first; a deck's own cards before its subdecks'. Of two cards asking one
+    # question the later in the file goes (here the subdeck's), and its section with it.
+    assert [(s.id, plain(s.title), s.depth) for s in notes.walk()] == [
+        ("russia", "russia", 1),
+        ("russia-2", "Russia", 1),
+    ]
+    cards = explicit_cards(notes)
+    assert [type(c).__name__ for c in cards] == ["ClozeCard", "BasicCard", "BasicCard"]
+    cloze, said, died = cards
+    # Text stays literal: HTML, brackets, braces and asterisks are the characters typed.
+    assert plain(said.question) == "Who said {{this}}?"
+    assert plain(said.answer) == "Stalin <b>&amp;</b> [co] *star*"
+    assert [(c.answer, c.hint, c.number) for c in cloze.text if type(c).__name__ == "Cloze"] == [
+        ("Stalin", None, 1),
+        ("General Secretary", "post", 2),
+    ]
+    assert plain(cloze.extra) == "extra note"
+    assert (plain(died.question), plain(died.answer)) == ("when did Lenin die", "a copy")
+    assert err.splitlines() == [
+        f"imported {tmp_path / 'russia.csv'} (CSV): read 4 rows; made 2 sections, 0 bullets, 0 tables, 0 grids, "
+        "0 events, 0 terms, 3 cards (2 basic, 1 cloze)",
+        "  not mapped: tags (the notes format has no card tags): 1, e.g. 'history dates'",
+        "  not mapped: cloze numbers renumbered (the notes number each mark in order): 1, "
+        "e.g. '{{c2::Stalin}} became {{c1::General Secretary::post}} in 1922'",
+        "  not mapped: a question another card asks already (left out): 1, e.g. 'When did Lenin die?'",
+        f"wrote {out}; check it with: notesforge check {out}",
+    ]
+
+
+def test_tsv_without_a_header_reads_front_back_columns_and_writes_to_stdout(tmp_path: Path) -> None:
+    source = tmp_path / "terms.tsv"
+    source.write_text("NEP\tNew Economic Policy\nGOSPLAN\tthe planning agency\n", encoding="utf-8")
+    code, out, err = run("import", str(source), "--out", "-")
+    assert code == 0, err
+    notes = notesforge.loads(out)
+    assert [(plain(c.question), plain(c.answer)) for c in explicit_cards(notes)] == [
+        ("NEP", "New Economic Policy"),
+        ("GOSPLAN", "the planning agency"),
+    ]
+    assert out.startswith("# Imported from terms.tsv (TSV) by `notesforge import`.\n")
+    assert "read 2 rows" in err
+
+
+def test_import_refuses_to_overwrite_without_force_and_reports_bad_sources(tmp_path: Path) -> None:
+    source = tmp_path / "q.csv"
+    source.write_text("front,back\nq?,a\n", encoding="utf-8")
+    out = tmp_path / "notes.toml"
+    out.write_text("keep me", encoding="utf-8")
+    code, _, err = run("import", str(source), "--out", str(out))
+    assert code == 1 and "exists; use --force" in err
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert run("import", str(source), "--out", str(out), "--force")[0] == 0
+    assert "q?" in out.read_text(encoding="utf-8")
+    bad = tmp_path / "deck.xyz"
+    bad.write_text("x", encoding="utf-8")
+    code, _, err = run("import", str(bad), "--out", "-")
+    assert code == 2 and "cannot import a '.xyz' file" in err and "Traceback" not in err
+    code, _, err = run("import", str(source), "--out", "-", "--id", "Not A Slug")
+    assert code == 2 and "is not a slug" in err
+
+
+# --- GUIDs in the format -------------------------------------------------------
+
+GUID_NOTES = """\
+[notes]
+id = "g"
+title = "G"
+language = "en"
+
+[[section]]
+id = "s"
+title = "S"
+
+[[section.block]]
+type = "cards"
+items = [
+  { q = "Who?", a = "Lenin", guid = "Ab1&'x" },
+  { cloze = "In [[1924]].", guid = "c2!" },
+  { q = "Where?", a = "Moscow" },
+]
+"""
+
+
+def test_a_kept_guid_is_the_anki_notes_guid_verbatim(tmp_path: Path) -> None:
+    import genanki
+
+    from notesforge.exporters.anki import build_notes, note_guid
+
+    notes = notesforge.loads(GUID_NOTES)
+    who, when, where = (note_guid(genanki, n.card) for n in build_notes(notes))
+    assert (who, when) == ("Ab1&'x", "c2!")
+    assert where == genanki.guid_for(next(c for c in generate(notes) if c.guid is None).key)
+    card = json_schema()["$defs"]["basic-card"]["properties"]
+    assert card["guid"]["type"] == "string"
+    assert "guid" in json_schema()["$defs"]["cloze-card"]["properties"]
+
+
+def test_a_guid_used_twice_is_a_located_error() -> None:
+    text = GUID_NOTES.replace('guid = "c2!"', 'guid = "Ab1&\'x"')
+    with pytest.raises(notesforge.NotesError) as exc:
+        notesforge.loads(text, "g.toml")
+    assert exc.value.render().splitlines()[0] == (
+        'g.toml:14:36: error: duplicate guid "Ab1&\'x" (first used at line 13): one card per Anki note'
+    )
