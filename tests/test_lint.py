@@ -71,6 +71,31 @@ def test_masking_takes_whole_words_and_the_longest_phrase_first() -> None:
     assert acronym_expansions("Purges", "anything") == []
 
 
+@pytest.mark.parametrize(
+    ("phrase", "text"),
+    [
+        ("kelvin", "the \u212aelvin scale"),  # the Kelvin sign matches k
+        ("less", "a le\u017f\u017f known view"),  # the long s matches s
+        ("Istanbul", "\u0130stanbul fell"),  # dotted capital I matches i
+        ("Stalin’s purges", "STALIN’S  PURGES began"),
+        ("Lenin", "Lenin’s plan"),
+        ("Москва", "в Москве и Москва"),
+        ("nep", "the N.E.P. and NEP"),
+    ],
+)
+def test_the_quick_test_before_a_phrase_search_never_hides_a_match(phrase: str, text: str) -> None:
+    # The search compiles a pattern only for texts that pass a substring test on a folded copy;
+    # it must find exactly what the pattern finds on its own, case-folding oddities included.
+    from notesforge.masking import _Phrase, _phrase_pattern, contains_phrase
+
+    pattern = _phrase_pattern(phrase)
+    assert pattern.search(text) is not None
+    assert _Phrase.of(phrase).may_be_in(text)
+    assert contains_phrase(text, phrase)
+    assert _Phrase.of(phrase).sub("[…]", text) == pattern.sub("[…]", text)
+    assert not contains_phrase("nothing alike here", phrase)
+
+
 # --- the seed's cards --------------------------------------------------------------------------
 
 

@@ -209,11 +209,14 @@ def ambiguous_dates(notes: Notes) -> frozenset[str]:
     happened in 1917); "What happened in October 1917?" still has one.
     """
     dates = [words(e.date) for block in notes.blocks(Timeline) for e in block.events]
-    return frozenset(
-        " ".join(d)
-        for i, d in enumerate(dates)
-        if any(j != i and set(d) <= set(other) for j, other in enumerate(dates))
-    )
+    # The dates holding every word of date i are the intersection of its words' sets of dates:
+    # one pass over the words rather than a comparison of every pair of dates.
+    having: dict[str, set[int]] = {}
+    for i, d in enumerate(dates):
+        for w in d:
+            having.setdefault(w, set()).add(i)
+    everyone = set(range(len(dates)))
+    return frozenset(" ".join(d) for i, d in enumerate(dates) if everyone.intersection(*(having[w] for w in d)) - {i})
 
 
 class _CardMaker(BlockVisitor[Iterator[Card]]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .inline import clozes
 from .model import Cloze, Emphasis, Inline, Rich, Strong, Text
@@ -49,9 +50,74 @@ def content_stems(text: str) -> set[str]:
 
 def contains_phrase(text: str, phrase: str) -> bool:
     """Whether `phrase` stands in `text` as whole words (case and apostrophes aside)."""
-    return bool(phrase.strip()) and _phrase_pattern(phrase).search(text) is not None
+    return bool(phrase.strip()) and _Phrase.of(phrase).search(text) is not None
 
 
+class _Phrase:
+    """A phrase's whole-word pattern, compiled only for a text that may hold it.
+
+    Compiling a pattern costs far more than searching, and most answers appear nowhere else on
+    their card: a substring test on the ASCII runs of the phrase's words, in a folded copy of the
+    text, rules most texts out first. It never rules out a real match (see `_fold`).
+    """
+
+    __slots__ = ("_pattern", "needles", "phrase")
+
+    def __init__(self, phrase: str):
+        self.phrase = phrase
+        self.needles = tuple(run.lower() for w in _WORD.findall(phrase) for run in _NON_ASCII.split(w) if run)
+        self._pattern: re.Pattern[str] | None = None
+
+    @staticmethod
+    @lru_cache(maxsize=4096)
+    def of(phrase: str) -> _Phrase:
+        return _Phrase(phrase)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            self._pattern = _phrase_pattern(self.phrase)
+        return self._pattern
+
+    def may_be_in(self, text: str) -> bool:
+        if not self.needles:
+            return True
+        folded = text.translate(_FOLD)
+        return all(needle in folded for needle in self.needles)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.may_be_in(text) else None
+
+    def sub(self, mark: str, text: str) -> str:
+        return self.pattern.sub(mark, text) if self.may_be_in(text) else text
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_LETTER = re.compile("[a-z]", re.IGNORECASE)
+
+
+class _AsciiFold(dict[int, str]):
+    """`str.translate` table: each character as the lower-case ASCII letter that an IGNORECASE
+    pattern matches it to (A -> a, and the Kelvin sign -> k), else as itself.
+
+    An ASCII run of a phrase's word, lowered, is then a substring of the folded text wherever the
+    phrase's IGNORECASE pattern matches the text. Filled in per character as texts need it.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if code < 128 or not _ASCII_LETTER.fullmatch(char):
+            folded = char.lower() if code < 128 else char
+        else:
+            folded = next((a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, char, re.IGNORECASE)), char)
+        self[code] = folded
+        return folded
+
+
+_FOLD = _AsciiFold()
+
+
+@lru_cache(maxsize=4096)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     parts = [re.escape(w) for w in _WORD.findall(phrase)]
     body = r"[\W_]+".join(parts)
@@ -65,7 +131,7 @@ def mask(rich: Rich, phrases: Iterable[str], mark: str = MARK) -> Rich:
     Longer phrases are masked first, so "New Economic Policy" goes whole before "Policy" would.
     Cloze marks are left as they are (they are blanks or answers already).
     """
-    patterns = [_phrase_pattern(p) for p in sorted({p for p in phrases if _WORD.search(p)}, key=len, reverse=True)]
+    patterns = [_Phrase.of(p) for p in sorted({p for p in phrases if _WORD.search(p)}, key=len, reverse=True)]
     if not patterns:
         return rich
 
@@ -123,7 +189,7 @@ def guard_clozes(rich: Rich) -> Rich:
     number_of: dict[str, int] = {}
     for cloze in found:
         number_of.setdefault(cloze.answer.casefold(), cloze.number)
-    patterns = [(_phrase_pattern(a), n) for a, n in number_of.items() if _WORD.search(a)]
+    patterns = [(_Phrase.of(a), n) for a, n in number_of.items() if _WORD.search(a)]
 
     def split(value: str) -> list[Inline]:
         out: list[Inline] = []
