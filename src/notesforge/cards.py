@@ -447,7 +447,17 @@ def front_key(question: Question) -> str:
 
 
 def duplicate_fronts(notes: Notes) -> list[Diagnostic]:
-    """A located error for every question asked twice (students could not tell them apart)."""
+    """A located error for every question asked twice (students could not tell them apart).
+
+    Computed once per `Notes`, like the cards (the reader checks, and so does the Anki exporter
+    for notes made in code)."""
+    cached = notes.derived.get("duplicate_fronts")
+    if cached is None:
+        cached = notes.derived["duplicate_fronts"] = tuple(_duplicate_fronts(notes))
+    return list(cached)
+
+
+def _duplicate_fronts(notes: Notes) -> list[Diagnostic]:
     first: dict[str, Location] = {}
     problems = []
     for card in generate(notes):

@@ -240,4 +240,4 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 def normalise(text: str) -> str:
     """A key that survives edits of case, punctuation and spacing."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "-".join(w for w in _NON_WORD.split(folded) if w)
+    return "-".join(filter(None, _NON_WORD.split(folded)))
