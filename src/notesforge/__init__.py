@@ -11,22 +11,36 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .course import Course
     from .diagnostics import Diagnostic, NotesError
     from .model import Notes
     from .pipeline import Outcome, build
-    from .reader import load, loads
+    from .reader import load, load_course, loads
 
 _LAZY = {
+    "Course": "course",
     "Diagnostic": "diagnostics",
     "NotesError": "diagnostics",
     "Notes": "model",
     "Outcome": "pipeline",
     "build": "pipeline",
     "load": "reader",
+    "load_course": "reader",
     "loads": "reader",
 }
 
-__all__ = ["Diagnostic", "Notes", "NotesError", "Outcome", "__version__", "build", "load", "loads"]
+__all__ = [
+    "Course",
+    "Diagnostic",
+    "Notes",
+    "NotesError",
+    "Outcome",
+    "__version__",
+    "build",
+    "load",
+    "load_course",
+    "loads",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -156,8 +156,8 @@ def _run_build(request: BuildRequest, *, force: bool) -> int:
     progress.close()
     failed = [o for o in outcomes if not o.ok]
     warnings = sorted({w for o in outcomes for w in o.warnings}, key=lambda w: (w.loc.line, w.loc.col, w.message))
-    if warnings:
-        click.echo(render_all(warnings, _source_text(source)), err=True)
+    if warnings:  # in the notes, or in any unit of a course
+        click.echo(render_all(warnings, pipeline.source_texts(w.loc.path for w in warnings)), err=True)
     for outcome in outcomes:
         if not outcome.ok:
             click.echo(f"{outcome.format}: failed: {outcome.error}", err=True)
@@ -289,8 +289,9 @@ def _load_course(source: str):
 
 def _texts(course) -> dict[str, str]:
     """The course file's and every unit's text by path, to show the lines problems are on."""
-    paths = [course.source.path, *(unit.source.path for unit in course.units)]
-    return {path: text for path in paths if (text := _source_text(path)) is not None}
+    from .pipeline import source_texts
+
+    return source_texts([course.source.path, *(unit.source.path for unit in course.units)])
 
 
 def _check_course(source: str, strict: bool) -> None:

@@ -13,6 +13,7 @@ from . import reader, registry, settings
 from ._version import __version__
 from .cache import BuildCache, build_key, source_fingerprint
 from .cards import generate
+from .course import Course
 from .diagnostics import Diagnostic, NotesError, did_you_mean
 from .exporters.base import Config
 from .files import atomic_path, remove_stale_temporaries
@@ -59,7 +60,7 @@ def expand(formats: Iterable[str]) -> list[str]:
 
 
 def build(
-    notes: Notes,
+    notes: Notes | Course,
     formats: Iterable[str],
     out_dir: str | Path = "outputs",
     overrides: Overrides | None = None,
@@ -67,25 +68,29 @@ def build(
     jobs: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Build `formats` from `notes` into `out_dir`, several formats in parallel processes.
+    """Build `formats` from `notes` (or a whole course) into `out_dir`, several formats in
+    parallel processes.
 
     Settings problems raise `NotesError` before anything is written; an
     exporter that fails is reported in its `Outcome` and the others still run.
     """
     names = expand(formats)
-    problems = settings.unknown_formats(notes, overrides)
-    resolved: dict[str, Config] = {}
+    documents = documents_of(notes)
+    problems = _unique(d for doc in documents for d in settings.unknown_formats(doc, overrides))
+    resolved: dict[str, Resolved] = {}
     broken: dict[str, Outcome] = {}
     for name in names:
         try:
-            config, found = settings.resolve(notes, name, overrides)
+            found = [settings.resolve(doc, name, overrides) for doc in documents]
         except registry.RegistryError as exc:  # a plugin that cannot load fails alone
             broken[name] = Outcome(name, None, str(exc))
             continue
-        resolved[name] = config
-        problems += found
+        configs = tuple(config for config, _ in found)
+        # A course: its own settings, then each unit's.
+        resolved[name] = (configs[0], configs[1:]) if isinstance(notes, Course) else configs[0]
+        problems += _unique(d for _, diagnostics in found for d in diagnostics if d not in problems)
     if problems:
-        raise NotesError(problems)
+        raise NotesError(problems, _texts(notes))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
@@ -94,6 +99,37 @@ def build(
             on_done(outcome)
     done = _run_all(notes, list(resolved), out, resolved, jobs, on_done)
     return [broken.get(name) or done[name] for name in names]
+
+
+# The settings a format builds with: a `Config`, or for a course its own and each unit's.
+Resolved = Config | tuple[Config, tuple[Config, ...]]
+
+
+def documents_of(notes: Notes | Course) -> tuple[Notes, ...]:
+    """The documents whose settings a build checks: the notes, or the course and each unit."""
+    return (notes.as_notes(), *notes.units) if isinstance(notes, Course) else (notes,)
+
+
+def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    # The course's own settings are each unit's defaults too: report each problem once.
+    return list(dict.fromkeys(diagnostics))
+
+
+def _texts(notes: Notes | Course) -> dict[str, str] | None:
+    if not isinstance(notes, Course):
+        return None
+    return source_texts([notes.source.path, *(unit.source.path for unit in notes.units)])
+
+
+def source_texts(paths: Iterable[str]) -> dict[str, str]:
+    """The text of each file that can be read, by path: to show a problem's line from its own file."""
+    texts = {}
+    for path in dict.fromkeys(paths):
+        try:
+            texts[path] = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return texts
 
 
 def build_source(
@@ -106,11 +142,13 @@ def build_source(
     jobs: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Like `build()` from a file, skipping formats whose outputs are up to date (unless `force`)."""
+    """Like `build()` from a notes or course file, skipping formats whose outputs are up to date
+    (unless `force`)."""
     names = expand(formats)
     out = Path(out_dir)
     cache = BuildCache(out)
-    fingerprint = source_fingerprint(source)
+    course = reader.load_course(source) if reader.is_course(source) else None
+    fingerprint = (course.source.sha256, course.source.epoch) if course else source_fingerprint(source)
     keys: dict[str, str] = {}
     fresh: dict[str, Outcome] = {}
     if fingerprint is not None:
@@ -126,7 +164,7 @@ def build_source(
     stale = [name for name in names if name not in fresh]
     built: dict[str, Outcome] = {}
     if stale:
-        notes = reader.load(source)
+        notes = course or reader.load(source)
         inputs = extra_inputs(notes)
         for outcome in build(notes, stale, out, overrides, jobs=jobs, on_done=on_done):
             built[outcome.format] = outcome
@@ -138,16 +176,17 @@ def build_source(
     return [fresh.get(name) or built[name] for name in names]
 
 
-def extra_inputs(notes: Notes) -> list[str]:
+def extra_inputs(notes: Notes | Course) -> list[str]:
     """Files besides the source that outputs are built from (card images): a change rebuilds."""
-    return sorted({card.image.path for card in generate(notes) if card.image is not None})
+    units = notes.units if isinstance(notes, Course) else (notes,)
+    return sorted({card.image.path for unit in units for card in generate(unit) if card.image is not None})
 
 
 def _run_all(
-    notes: Notes,
+    notes: Notes | Course,
     names: list[str],
     out: Path,
-    resolved: dict[str, Config],
+    resolved: dict[str, Resolved],
     jobs: int | None,
     on_done: Callable[[Outcome], None] | None,
 ) -> dict[str, Outcome]:
@@ -188,10 +227,10 @@ def _run_all(
     return results
 
 
-_FORKED_NOTES: Notes | None = None
+_FORKED_NOTES: Notes | Course | None = None
 
 
-def _run_forked(name: str, out: Path, config: Config) -> Outcome:
+def _run_forked(name: str, out: Path, config: Resolved) -> Outcome:
     assert _FORKED_NOTES is not None
     return run_one(_FORKED_NOTES, name, out, config)
 
@@ -203,15 +242,19 @@ def _cost(name: str) -> float:
         return 0.0
 
 
-def run_one(notes: Notes, name: str, out: Path, config: Config) -> Outcome:
+def run_one(notes: Notes | Course, name: str, out: Path, config: Resolved) -> Outcome:
     """Build one format into `out`, atomically: a failure leaves the earlier output as it was."""
     start = time.perf_counter()
     exporter = None
     try:
         exporter = registry.get(name)()
-        target = out / exporter.output_name(notes)
+        target = out / exporter.output_name(notes.as_notes() if isinstance(notes, Course) else notes)
         with atomic_path(target) as tmp:
-            exporter.export(notes, tmp, config)
+            if isinstance(notes, Course):
+                assert isinstance(config, tuple)
+                exporter.export_course(notes, tmp, *config)
+            else:
+                exporter.export(notes, tmp, config)
     except NotesError as exc:
         return Outcome(name, None, exc.render(), source_problem=True)
     except Exception as exc:  # one broken exporter must not stop the others

@@ -15,6 +15,7 @@ genanki is imported inside `export()` only.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -22,12 +23,13 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from ..cards import Card, CardKind, duplicate_fronts, generate
+from ..course import Course
 from ..diagnostics import Diagnostic, NotesError
 from ..inline import clozes, plain, render
 from ..model import Cloze, Location, Notes, Section
@@ -392,10 +394,58 @@ class AnkiExporter(Exporter):
         if not anki_notes and any(True for _ in generate(notes)):
             where = notes.meta.loc or Location(notes.source.path, 0, 0)
             self.warn(where, "the deck has no cards: the notes make none of the kinds chosen (anki.kinds)")
+        self._write(notes, anki_notes, deck_names(notes, config.deck, config.numbered), path)
+
+    def export_course(self, course: Course, path: Path, config: AnkiConfig, units: Sequence[AnkiConfig]) -> None:
+        """One deck `Course::Unit::Section` whose notes are the units' own (same GUIDs, same fields)."""
+        anki_notes, names = course_notes(course, config.deck, config.numbered, units)
+        if not anki_notes:
+            self.warn(course.meta.loc or Location(course.source.path, 0, 0), "the course's deck has no cards")
+        # The course as one document gives the deck ids (from the course id) and the time stamp.
+        self._write(course.as_notes(), anki_notes, names, path)
+
+    def _write(
+        self, notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple[str, ...], str], path: Path
+    ) -> None:
         with tempfile.TemporaryDirectory(prefix="notesforge-anki-") as work:
             raw = Path(work) / "deck.apkg"
-            write_package(notes, anki_notes, deck_names(notes, config.deck, config.numbered), raw)
+            write_package(notes, anki_notes, names, raw)
             normalise_zip(raw, path, first=("collection.anki2",), epoch=notes.source.epoch)
+
+
+def course_notes(
+    course: Course, root: str, numbered: bool, units: Sequence[AnkiConfig]
+) -> tuple[list[AnkiNote], dict[tuple[str, ...], str]]:
+    """The notes and deck names of a course's deck: `Course::Unit::Section`.
+
+    Each unit's notes are exactly those of its own deck (the same cards, so the same GUIDs: a
+    student who has a unit's deck gets no duplicate from the course's), under the unit's id in
+    the deck tree and with their tags under the course's tag. `units` are the units' settings.
+    """
+    base = "::".join(part.strip() for part in root.split("::") if part.strip())
+    names: dict[tuple[str, ...], str] = {(): base or _deck_part(course.meta.title, course.meta.id)}
+    out: list[AnkiNote] = []
+    problems: list[Diagnostic] = []
+    for n, (unit, config) in enumerate(zip(course.units, units, strict=True), 1):
+        part = _deck_part(unit.meta.title, unit.meta.id)
+        unit_root = names[()] + "::" + (f"{n:0{max(2, len(str(len(course.units))))}d} {part}" if numbered else part)
+        names.update({(unit.meta.id, *ids): name for ids, name in deck_names(unit, unit_root, config.numbered).items()})
+        try:
+            made = build_notes(unit, config.kinds)
+        except NotesError as exc:
+            problems += exc.diagnostics
+            continue
+        out += [
+            dataclasses.replace(
+                note,
+                deck=(unit.meta.id, *note.deck),
+                tags=tuple(f"{course.meta.id}::{tag}" for tag in note.tags),
+            )
+            for note in made
+        ]
+    if problems:
+        raise NotesError(problems)
+    return out, names
 
 
 def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple[str, ...], str], path: Path) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..course import Course
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model import Location, Notes
 
@@ -125,7 +126,8 @@ class Exporter:
     """Base class of every exporter (also the plugin interface).
 
     Subclasses set `name`, `description`, `suffix` and, if they have settings, `config_class`,
-    and implement `export(notes, path, config)`.
+    and implement `export(notes, path, config)`; a course is built by `export_course`, which
+    exports the course as one document unless the format knows better.
     """
 
     name: ClassVar[str]  # the format's name: `notesforge build --format NAME`, `[export.NAME]`
@@ -151,3 +153,13 @@ class Exporter:
         located problem in the notes; any other exception fails this format alone.
         """
         raise NotImplementedError
+
+    def export_course(self, course: Course, path: Path, config: Any, units: Sequence[Any]) -> None:
+        """Write the output of a whole course to `path` (named `output_name(course.as_notes())`).
+
+        `config` is the course's settings (its `[export.FORMAT]`), `units` each unit's (its own
+        keys over the course's). The default exports `course.as_notes()`: the course as one
+        document, a top-level section per unit; a format that can do better (keep each unit's
+        identities, bind each unit's pages) overrides this.
+        """
+        self.export(course.as_notes(), path, config)
