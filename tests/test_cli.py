@@ -115,8 +115,14 @@ def test_schema_is_json_and_describes_the_format() -> None:
         "language",
         "date",
     }
-    block_types = {b["properties"]["type"]["const"] for b in schema["$defs"]["block"]["oneOf"]}
-    assert block_types == {"paragraph", "bullets", "table", "grid", "events", "terms", "cards"}
+    block = schema["$defs"]["block"]
+    types = ["paragraph", "bullets", "table", "grid", "events", "terms", "cards"]
+    assert block["properties"]["type"]["enum"] == types
+    # Each block type is checked against its own keys alone: an `if` on the type, then its table.
+    assert [(b["if"]["properties"]["type"]["const"], b["then"]) for b in block["allOf"]] == [
+        (t, {"$ref": f"#/$defs/{t}"}) for t in types
+    ]
+    assert all(schema["$defs"][t]["properties"]["type"]["const"] == t for t in types)
 
 
 def test_check_counts_grids() -> None:
@@ -141,7 +147,7 @@ def test_check_counts_events_and_warns_of_a_date_within_another() -> None:
 def test_schema_describes_a_grid() -> None:
     schema = json.loads(run("schema")[1])
     defs = schema["$defs"]
-    [grid] = [b for b in defs["block"]["oneOf"] if b["properties"]["type"]["const"] == "grid"]
+    grid = defs["grid"]
     assert grid["additionalProperties"] is False
     assert grid["required"] == ["type", "id", "columns", "rows"]
     props = grid["properties"]
@@ -175,11 +181,11 @@ def test_version() -> None:
 
 
 def test_python_dash_m_and_lazy_imports() -> None:
-    """`--help` and `check` run without loading reportlab, genanki or ebooklib."""
+    """`--help`, `check` and `schema` run without loading reportlab, genanki or ebooklib."""
     probe = textwrap.dedent(
         f"""
         import sys, runpy
-        for args in (["--help"], ["check", {str(SEED)!r}]):
+        for args in (["--help"], ["check", {str(SEED)!r}], ["schema"]):
             sys.argv = ["notesforge", *args]
             try:
                 runpy.run_module("notesforge", run_name="__main__")

@@ -4,27 +4,24 @@ format that prints the notes (cards are cards.py's, tested in test_cards.py)."""
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pytest
-from click.testing import CliRunner
 from lxml import etree
 from support.common import EPOCH, SEED, TESTS, build_one
 from support.epubcheck import run_epubcheck
 from support.pdf import Pdf
 from support.prints import nows
 from support.readback import epub_text
+from support.schema import as_json, schema_validator
 
 import notesforge
 from notesforge.alltext import all_text
 from notesforge.cards import CardKind, generate
-from notesforge.cli import cli
 from notesforge.inline import plain
 from notesforge.keydates import key_dates
 from notesforge.model import (
@@ -314,24 +311,6 @@ def test_all_text_has_the_dates(dated: Notes) -> None:
 
 
 # --- notesforge schema ---------------------------------------------------------------------------
-
-
-def schema_validator() -> Any:
-    try:
-        import jsonschema
-    except ModuleNotFoundError:  # pragma: no cover
-        pytest.fail("jsonschema is not installed: pip install -e '.[test]'")
-    result = CliRunner().invoke(cli, ["schema"])
-    assert result.exit_code == 0, result.output
-    schema = json.loads(result.output)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
-
-
-def as_json(source: bytes | str) -> Any:
-    """A notes file as an editor's TOML plugin hands it to the schema: dates as strings."""
-    document = tomllib.loads(source if isinstance(source, str) else source.decode())
-    return json.loads(json.dumps(document, default=lambda value: value.isoformat()))
 
 
 def test_the_schema_accepts_the_new_keys_and_the_old_files() -> None:

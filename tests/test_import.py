@@ -14,7 +14,7 @@ from notesforge.cards import generate
 from notesforge.cli import cli
 from notesforge.inline import plain
 from notesforge.model import BasicCard, CardList, ClozeCard
-from notesforge.reader.schema import json_schema
+from notesforge.reader.json_schema import json_schema
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -7,6 +7,7 @@ Exit status: 0 success, 2 a problem with the input or the command line,
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -362,10 +363,10 @@ def formats(settings: bool) -> None:
 _TYPE_WORDS = {str: "text", bool: "true/false", int: "number", float: "number", list: "comma-separated list"}
 
 
-def _choices(choices: tuple) -> str:
-    if all(isinstance(c, int) for c in choices) and list(choices) == list(range(min(choices), max(choices) + 1)):
-        return f"{min(choices)} to {max(choices)}"
-    return " or ".join(f"`{json.dumps(c)}`" for c in choices)
+def _choices(option) -> str:
+    if option.span:
+        return "{} to {}".format(*option.span)
+    return " or ".join(f"`{json.dumps(c)}`" for c in option.choices)
 
 
 def settings_table(names: list[str]) -> str:
@@ -375,7 +376,7 @@ def settings_table(names: list[str]) -> str:
     rows = ["| format | setting | type | default | meaning |", "| --- | --- | --- | --- | --- |"]
     for name in names:
         for option in registry.get(name).config_class.options():
-            kind = _choices(option.choices) if option.choices and option.type is not list else _TYPE_WORDS[option.type]
+            kind = _choices(option) if option.choices and option.type is not list else _TYPE_WORDS[option.type]
             default = ", ".join(option.default) if option.type is list else json.dumps(option.default)
             shown = f"`{default}`" if option.default not in ("", ()) else "—"
             rows.append(f"| {name} | `{option.name}` | {kind} | {shown} | {option.description} |")
@@ -389,6 +390,9 @@ _COURSE_STARTER = {
     "units/01-first-unit.toml": "starter.toml",
     "units/02-second-unit.toml": "second-unit.toml",
 }
+# The JSON Schema `init` writes beside them, for each kind of document, named by a `#:schema` line
+# at the top of each file (taplo, and so the Even Better TOML editor extension, reads it there).
+SCHEMA_FILES = {"notes": "notes.schema.json", "course": "course.schema.json"}
 
 
 @cli.command()
@@ -397,19 +401,43 @@ _COURSE_STARTER = {
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
 def init(directory: str, course: bool, force: bool) -> None:
     """Write a small, commented starter notes.toml into DIRECTORY (default: source/), or with
-    --course a course.toml and two units under DIRECTORY/units/."""
+    --course a course.toml and two units under DIRECTORY/units/; and the JSON Schema editors
+    check them with (notes.schema.json, course.schema.json), named at the top of each file."""
     from importlib import resources
 
-    files = {Path(directory) / name: template for name, template in (_COURSE_STARTER if course else _STARTER).items()}
+    root = Path(directory)
+    files = {root / name: template for name, template in (_COURSE_STARTER if course else _STARTER).items()}
     existing = [str(target) for target in files if target.exists()]
     if existing and not force:
         raise click.ClickException(f"{', '.join(existing)} already there; use --force to overwrite")
+    kinds = {target: "course" if template == "course.toml" else "notes" for target, template in files.items()}
+    root.mkdir(parents=True, exist_ok=True)
+    schemas = [root / SCHEMA_FILES[kind] for kind in sorted(set(kinds.values()))]
+    for kind, path in zip(sorted(set(kinds.values())), schemas, strict=True):
+        path.write_text(_schema_json(kind), encoding="utf-8")
     templates = resources.files("notesforge").joinpath("templates")
     for target, template in files.items():
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(templates.joinpath(template).read_text(encoding="utf-8"), encoding="utf-8")
+        directive = _schema_directive(root / SCHEMA_FILES[kinds[target]], target)
+        target.write_text(directive + templates.joinpath(template).read_text(encoding="utf-8"), encoding="utf-8")
     first = next(iter(files))
-    click.echo(f"wrote {', '.join(map(str, files))}; check it with: notesforge check {first}")
+    click.echo(f"wrote {', '.join(map(str, [*files, *schemas]))}; check it with: notesforge check {first}")
+
+
+def _schema_directive(schema: Path, target: Path) -> str:
+    """taplo's `#:schema` line naming `schema` relative to `target`'s folder, as taplo resolves it."""
+    relative = Path(os.path.relpath(schema, target.parent)).as_posix()
+    return f"#:schema {relative if relative.startswith('.') else './' + relative}\n"
+
+
+def _schema_json(kind: str) -> str:
+    """The JSON Schema of notes (or course) files, with the settings of every installed format."""
+    from . import settings
+    from .reader.json_schema import course_json_schema, json_schema
+
+    export = settings.export_json_schema()
+    document = course_json_schema(export) if kind == "course" else json_schema(export)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 class _Discard(Exception):
@@ -479,10 +507,9 @@ def import_(source: str, out: str, notes_id: str | None, force: bool) -> None:
 @cli.command()
 @click.option("--course", is_flag=True, help="The schema of course files (course.toml) instead.")
 def schema(course: bool) -> None:
-    """Print the JSON Schema of notes files, or of course files (for editors such as Even Better TOML)."""
-    from .reader.schema import course_json_schema, json_schema
-
-    click.echo(json.dumps(course_json_schema() if course else json_schema(), indent=2, ensure_ascii=False))
+    """Print the JSON Schema of notes files, or of course files (for editors such as Even Better TOML):
+    every block and card, and the settings of every installed format."""
+    click.echo(_schema_json("course" if course else "notes"), nl=False)
 
 
 def main(args: list[str] | None = None, prog_name: str | None = None) -> None:

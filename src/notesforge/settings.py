@@ -11,7 +11,7 @@ from typing import Any
 from . import registry
 from .course import Course
 from .diagnostics import Diagnostic, did_you_mean
-from .exporters.base import Config
+from .exporters.base import Config, Option
 from .model import Location, Notes
 
 Overrides = Mapping[str, Mapping[str, str]]
@@ -98,3 +98,45 @@ def check_course(course: Course, overrides: Overrides | None = None) -> list[Dia
     for notes in (*course.units, course.as_notes()):
         problems.update(dict.fromkeys(check_all(notes, overrides)))
     return list(problems)
+
+
+_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array"}
+
+
+def export_json_schema() -> dict[str, Any]:
+    """The JSON Schema of `[export]`: every installed format's settings as its `Config` declares
+    them (the declarations `resolve` checks against), and no other formats or keys."""
+    formats: dict[str, Any] = {}
+    for name in registry.names():
+        try:
+            exporter = registry.get(name)
+        except registry.RegistryError:
+            formats[name] = {"type": "object"}  # a broken plugin: reported when it is built
+            continue
+        formats[name] = {
+            "type": "object",
+            "description": f"[export.{name}]: {exporter.description}.",
+            "additionalProperties": False,
+            "properties": {option.name: _option_schema(option) for option in exporter.config_class.options()},
+        }
+    return {
+        "type": "object",
+        "description": "Per-format settings: [export.pdf], [export.anki], ... (notesforge formats --settings).",
+        "additionalProperties": False,
+        "properties": formats,
+    }
+
+
+def _option_schema(option: Option) -> dict[str, Any]:
+    default = list(option.default) if option.type is list else option.default
+    out: dict[str, Any] = {"description": option.description, "type": _JSON_TYPES[option.type], "default": default}
+    allowed: dict[str, Any] = {}
+    if option.span:
+        allowed = {"minimum": option.span[0], "maximum": option.span[1]}
+    elif option.choices:
+        allowed = {"enum": list(option.choices)}
+    if option.type is list:
+        out["items"] = {"type": "string", **allowed}
+    else:
+        out.update(allowed)
+    return out

@@ -68,6 +68,15 @@ class Option:
     choices: tuple[Any, ...] = ()  # of a list: of its items
     noun: str = "value"  # what an item of a list is called in messages
 
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """(lowest, highest) when the choices are every whole number from one to the other."""
+        choices = self.choices
+        if not choices or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
+            return None
+        low, high = min(choices), max(choices)
+        return (low, high) if sorted(choices) == list(range(low, high + 1)) else None
+
     def coerce(self, value: Any) -> Any:
         """Check a value from TOML, or convert one given as text by `--set`; raise ValueError."""
         if isinstance(value, str) and self.type is not str:

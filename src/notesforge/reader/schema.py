@@ -1,5 +1,5 @@
-"""The shape of a notes file, declared once: the reader validates against it and
-`notesforge schema` turns it into a JSON Schema for editors."""
+"""The shape of a notes file (and of a course file), declared once: the reader validates against
+it and `json_schema.py` turns it into the JSON Schemas `notesforge schema` prints for editors."""
 
 from __future__ import annotations
 
@@ -30,7 +30,15 @@ def _choice(description: str, choices: tuple[str, ...], *, many: bool = False) -
     return Field("choices" if many else "choice", description, False, choices)
 
 
-TEXT_NOTE = "Inline markup: *emphasis*, **strong**, [[cloze|hint]]; \\ escapes * [ ] | \\."
+# How `check` reads each text (reader/document.py): cloze marks only where a card can blank them.
+TEXT_NOTE = (
+    "Inline markup: *emphasis*, **strong**; \\ escapes * [ ] | \\. No [[cloze]] marks here: "
+    "they belong in bullets, table points, grid cells and cloze cards."
+)
+CLOZE_NOTE = (
+    "Inline markup: *emphasis*, **strong**, and [[answer]] or [[answer|hint]] to blank the answer "
+    "on a cloze card; \\ escapes * [ ] | \\."
+)
 
 DATE_NOTE = "Plain text (no markup), shown in bold before the text and listed with the key dates."
 EVENTS_ASK = "Which cards: 'both' (default), 'date' (event -> its date) or 'event' (date -> what happened)."
@@ -76,10 +84,10 @@ TABLES: dict[str, dict[str, Field]] = {
     },
     "bullets": {
         "type": _f("plain", "Block type.", True),
-        "items": _f("items", "Bullet points: strings, or { text, id } tables.", True),
+        "items": _f("items", "Bullet points: strings, or { text, id, date } tables. " + CLOZE_NOTE, True),
     },
     "bullet": {
-        "text": _f("text", "The bullet. " + TEXT_NOTE, True),
+        "text": _f("text", "The bullet. " + CLOZE_NOTE, True),
         "id": _f("slug", "Stable identity of the bullet's cloze card."),
         "date": _f("plain", "A date for the bullet, e.g. 'January 1924'. " + DATE_NOTE),
     },
@@ -97,26 +105,26 @@ TABLES: dict[str, dict[str, Field]] = {
         ),
     },
     "column": {
-        "heading": _f("text", "Column heading.", True),
-        "points": _f("items", "Points in this column: strings, or { text, date } tables. " + TEXT_NOTE, True),
+        "heading": _f("text", "Column heading. " + TEXT_NOTE, True),
+        "points": _f("items", "Points in this column: strings, or { text, date } tables. " + CLOZE_NOTE, True),
     },
     "point": {
-        "text": _f("text", "The point. " + TEXT_NOTE, True),
+        "text": _f("text", "The point. " + CLOZE_NOTE, True),
         "date": _f("plain", "A date for the point, e.g. 'January 1924'. " + DATE_NOTE),
     },
     "grid": {
         "type": _f("plain", "Block type.", True),
         "id": _f("slug", "Stable id of the grid, part of its cards' identities.", True),
         "caption": _f("text", "Caption. " + TEXT_NOTE),
-        "corner": _f("text", "Heading over the column of row headings, e.g. 'Plan'."),
-        "columns": _f("items", "Headings of the cell columns, one or more.", True),
+        "corner": _f("text", "Heading over the column of row headings, e.g. 'Plan'. " + TEXT_NOTE),
+        "columns": _f("items", "Headings of the cell columns, one or more. " + TEXT_NOTE, True),
         "cards": _f("bool", "Generate cards from the cells (default true)."),
         "ask": _f("items", "Which cards: 'cells' (row and column -> cell), 'blanks' (cloze cards); default ['cells']."),
         "rows": _f("tables", "Rows, [[section.block.rows]]: { heading, cells }, one or more.", True),
     },
     "grid-row": {
-        "heading": _f("text", "Row heading.", True),
-        "cells": _f("items", 'One cell per column, in order; "" for an empty cell. ' + TEXT_NOTE, True),
+        "heading": _f("text", "Row heading. " + TEXT_NOTE, True),
+        "cells": _f("items", 'One cell per column, in order; "" for an empty cell. ' + CLOZE_NOTE, True),
     },
     "events": {
         "type": _f("plain", "Block type.", True),
@@ -137,7 +145,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "ask": _choice(TERMS_ASK, GLOSSARY_ASK),
     },
     "term": {
-        "term": _f("text", "The term.", True),
+        "term": _f("text", "The term. " + TEXT_NOTE, True),
         "definition": _f("text", "Its definition. " + TEXT_NOTE, True),
         "id": _f("slug", "Stable identity of the term's cards."),
         "ask": _choice(TERMS_ASK.replace("'both' (default)", "'both' (default: the block's)"), GLOSSARY_ASK),
@@ -157,7 +165,7 @@ TABLES: dict[str, dict[str, Field]] = {
         "reverse_prompt": _f("plain", "Instruction shown with the answer -> question direction (reverse = true)."),
     },
     "cloze-card": {
-        "cloze": _f("text", "Text with [[cloze marks]]. " + TEXT_NOTE, True),
+        "cloze": _f("text", "Text with at least one cloze mark. " + CLOZE_NOTE, True),
         "extra": _f("text", "Shown on the back. " + TEXT_NOTE),
         "id": _f("slug", "Stable identity: keeps the card when the text is edited."),
         "image": IMAGE_FIELD,
@@ -213,115 +221,3 @@ def type_ok(kind: str, value: Any) -> bool:
     if kind in ("items", "tables", "choices"):
         return isinstance(value, list)
     return isinstance(value, dict)
-
-
-# --- JSON Schema -------------------------------------------------------------------
-
-
-def _prop(field: Field) -> dict[str, Any]:
-    kind = field.kind
-    base: dict[str, Any] = {"description": field.description}
-    if kind in ("text", "plain"):
-        base.update(type="string", minLength=1)
-    elif kind == "slug":
-        base.update(type="string", pattern=SLUG_PATTERN)
-    elif kind == "language":
-        base.update(type="string", pattern=LANGUAGE_PATTERN)
-    elif kind == "bool":
-        base.update(type="boolean")
-    elif kind == "date":
-        base.update(type="string", format="date")
-    elif kind in ("items", "tables"):
-        base.update(type="array")
-    elif kind == "choice":
-        base.update(type="string", enum=list(field.choices))
-    elif kind == "choices":
-        base.update(type="array", items={"enum": list(field.choices)}, minItems=1, uniqueItems=True)
-    else:
-        base.update(type="object")
-    return base
-
-
-def _object(name: str, **overrides: dict[str, Any]) -> dict[str, Any]:
-    fields = TABLES[name]
-    props = {key: _prop(field) for key, field in fields.items()}
-    for key, extra in overrides.items():
-        props[key] = {**props[key], **extra}
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [k for k, f in fields.items() if f.required],
-        "properties": props,
-    }
-
-
-def json_schema() -> dict[str, Any]:
-    ref = lambda name: {"$ref": f"#/$defs/{name}"}  # noqa: E731
-    blocks = []
-    for block in BLOCK_TYPES:
-        overrides: dict[str, dict[str, Any]] = {"type": {"const": block}}
-        if block in ITEM_TABLE:
-            item = ref(ITEM_TABLE[block])
-            if block == "bullets":
-                item = {"oneOf": [{"type": "string", "minLength": 1}, item]}
-            overrides["items"] = {"items": item, "minItems": 1}
-        elif block == "cards":
-            overrides["items"] = {"items": {"oneOf": [ref("basic-card"), ref("cloze-card")]}, "minItems": 1}
-        elif block == "table":
-            overrides["columns"] = {"items": ref("column"), "minItems": 2}
-        elif block == "grid":
-            overrides.update(_grid_overrides())
-        blocks.append(_object(block, **overrides))
-    defs = {
-        "notes": _object("notes"),
-        "section": _object(
-            "section",
-            block={"items": ref("block")},
-            section={"items": ref("section")},
-        ),
-        "block": {"oneOf": blocks},
-        "column": _object(
-            "column", points={"items": {"oneOf": [{"type": "string", "minLength": 1}, ref("point")]}, "minItems": 1}
-        ),
-        "export": {
-            "type": "object",
-            "additionalProperties": {"type": "object"},
-            "description": "Per-format settings, keyed by format name.",
-        },
-    }
-    for name in ("bullet", "event", "term", "basic-card", "cloze-card"):
-        defs[name] = _object(name)
-    defs["point"] = _object("point")
-    defs["grid-row"] = _object("grid-row", cells={"items": {"type": "string"}, "minItems": 1})
-    top = _object("document", section={"items": ref("section"), "minItems": 1})
-    top["properties"]["notes"] = ref("notes")
-    top["properties"]["export"] = ref("export")
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "notesforge notes",
-        "description": "Revision notes for notesforge (source/notes.toml).",
-        **top,
-        "$defs": defs,
-    }
-
-
-def _grid_overrides() -> dict[str, dict[str, Any]]:
-    """A grid's lists: column headings, the kinds of card it asks, its rows."""
-    return {
-        "columns": {"items": {"type": "string", "minLength": 1}, "minItems": 1},
-        "ask": {"items": {"enum": list(GRID_ASK)}, "minItems": 1, "uniqueItems": True},
-        "rows": {"items": {"$ref": "#/$defs/grid-row"}, "minItems": 1},
-    }
-
-
-def course_json_schema() -> dict[str, Any]:
-    """The JSON Schema of course files (`course.toml`)."""
-    top = _object("course-document")
-    top["properties"]["course"] = _object("course", units={"items": {"type": "string", "minLength": 1}, "minItems": 1})
-    top["properties"]["export"] = json_schema()["$defs"]["export"]
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "notesforge course",
-        "description": "A notesforge course (course.toml): notes files built as one.",
-        **top,
-    }
