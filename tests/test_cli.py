@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -38,6 +41,59 @@ def test_check_prints_a_summary_of_the_seed() -> None:
     # so it passes the strict check a teacher's CI would run.
     assert ": warning: " not in err
     assert run("check", "--strict", str(SEED))[0] == 0
+
+
+def test_check_takes_several_files_and_reports_every_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "invalid")
+    code, out, err = run("check", str(SEED), "misspelt.toml", str(GRID), "syntax.toml")
+    assert code == 2
+    assert [line.split(": ok: ")[0] for line in out.splitlines()] == [str(SEED), str(GRID)]
+    assert "misspelt.toml:3:1: error: unknown key 'titel' in [notes]" in err
+    assert "syntax.toml:3:22: error: TOML syntax: Illegal character" in err
+    assert run("check", str(SEED), str(SEED))[0] == 0
+
+
+HOOKS = Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml"
+
+
+def precommit_hook() -> dict[str, Any]:
+    import yaml
+
+    [hook] = yaml.safe_load(HOOKS.read_text(encoding="utf-8"))
+    return hook
+
+
+def test_the_pre_commit_hook_runs_check_on_the_files_init_writes() -> None:
+    hook = precommit_hook()
+    assert hook["id"] == "notesforge-check" and hook["language"] == "python" and hook["pass_filenames"] is True
+    assert hook["entry"].split() == ["notesforge", "check"]
+    files = re.compile(hook["files"])  # pre-commit searches each path with it
+    for path in ["source/notes.toml", "notes.toml", "course.toml", "history/units/01-lenin.toml"]:
+        assert files.search(path), path
+    for path in ["pyproject.toml", ".taplo.toml", "source/notes.toml.bak", "units/a/b.toml", "mynotes.toml"]:
+        assert not files.search(path), path
+    # The README's .pre-commit-config.yaml names this hook.
+    import yaml
+
+    readme = (HOOKS.parent / "README.md").read_text(encoding="utf-8")
+    config = yaml.safe_load("repos:" + readme.split("```yaml\nrepos:", 1)[1].split("```", 1)[0])
+    assert [h["id"] for h in config["repos"][0]["hooks"]] == [hook["id"]]
+
+
+@pytest.mark.slow
+def test_the_pre_commit_hook_entry_runs_as_pre_commit_runs_it(tmp_path: Path) -> None:
+    """pre-commit installs the package and runs `entry` followed by the staged files that match."""
+    entry = precommit_hook()["entry"].split()
+    program = shutil.which(entry[0], path=str(Path(sys.executable).parent))
+    assert program, f"the console script {entry[0]} is not installed beside {sys.executable}"
+    bad = tmp_path / "units" / "02-bad.toml"
+    bad.parent.mkdir()
+    bad.write_text(SEED.read_text(encoding="utf-8").replace("title =", "titel =", 1), encoding="utf-8")
+    done = subprocess.run([program, *entry[1:], str(SEED), str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stdout.startswith(f"{SEED}: ok: ")
+    assert f"{bad}:" in done.stderr and "unknown key 'titel'" in done.stderr and "Traceback" not in done.stderr
+    assert subprocess.run([program, *entry[1:], str(SEED)], capture_output=True).returncode == 0
 
 
 @pytest.mark.parametrize("fixture", ["syntax", "misspelt", "types"])

@@ -242,10 +242,23 @@ def watch(source: str, **options: Any) -> None:
 
 
 @cli.command()
-@click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
+@click.argument("sources", nargs=-1, metavar="[SOURCE]...", type=click.Path(dir_okay=True))
 @click.option("--strict", is_flag=True, help="Treat the card warnings as errors (exit status 2).")
-def check(source: str, strict: bool) -> None:
-    """Validate SOURCE, report what its cards would do badly, and print what it holds."""
+def check(sources: tuple[str, ...], strict: bool) -> None:
+    """Validate each SOURCE (default: source/notes.toml), notes or course file, report what its cards
+    would do badly, and print what it holds. Every file is checked, as a pre-commit hook names them."""
+    failed = False
+    for source in sources or (DEFAULT_SOURCE,):
+        try:
+            _check_one(source, strict)
+        except InputError as exc:
+            exc.show()
+            failed = True
+    if failed:
+        sys.exit(InputError.exit_code)
+
+
+def _check_one(source: str, strict: bool) -> None:
     import dataclasses
 
     from . import reader, settings
