@@ -33,7 +33,7 @@ MODEL = {
     "keydates",
     "course",
 }
-BUILD = {"pipeline", "registry", "settings", "cache", "files"}
+BUILD = {"pipeline", "registry", "settings", "cache", "files", "record"}
 TOP = {"cli", "__main__", "progress", "__init__"}
 # A format's modules may use the model layer, the exporter interface and the exporters' shared
 # private modules, never another format's modules.

@@ -301,6 +301,23 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class IssuedCard:
+    """A card as a deck handed it to students: one line of the card record kept beside the notes.
+
+    A card later removed from the notes is still shipped from its record, retired, with the GUID,
+    note type and deck the students have it under (docs/anki.md, Retired cards).
+    """
+
+    key: str  # the card's key (`cards.Card.key`), which its GUID comes from
+    guid: str  # the GUID of its Anki note
+    kind: str  # its `cards.CardKind` value
+    reverse: bool  # also asked the other way (a second card)
+    deck: str  # the full name of the deck it went into
+    front: Rich  # its question as it was, cloze marks included
+    loc: Location | None = field(default=None, compare=False)  # its section, while the notes have it
+
+
+@dataclass(frozen=True, slots=True)
 class Setting:
     value: Any
     loc: Location | None
@@ -317,6 +334,9 @@ class Notes:
     source: Source
     # `[export.FORMAT]` tables as written; exporters validate their own keys.
     settings: Mapping[str, Mapping[str, Setting]] = field(default_factory=lambda: MappingProxyType({}))
+    # Cards a deck of these notes once issued and the notes no longer make: the build reads them
+    # from the card record, and the Anki deck still ships them, retired.
+    retired: tuple[IssuedCard, ...] = ()
     # Values computed from the notes once and shared by every stage (the cards); not part of equality.
     derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -326,7 +346,7 @@ class Notes:
     def __reduce__(self):
         # Mapping proxies do not pickle, and parallel builds send the notes to worker processes.
         plain = {fmt: dict(table) for fmt, table in self.settings.items()}
-        return (Notes, (self.meta, self.sections, self.source, plain))
+        return (Notes, (self.meta, self.sections, self.source, plain, self.retired))
 
     def walk(self) -> Iterator[Section]:
         """Every section, subsections included, in document order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import traceback
@@ -9,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import reader, registry, settings
+from . import reader, record, registry, settings
 from ._version import __version__
 from .cache import BuildCache, build_key, source_fingerprint
 from .cards import generate
@@ -33,6 +34,7 @@ class Outcome:
     cached: bool = False  # up to date: nothing was rebuilt
     seconds: float = 0.0
     warnings: tuple[Diagnostic, ...] = ()
+    inputs: tuple[str, ...] = ()  # files besides the source this output depends on (the card record)
 
     @property
     def ok(self) -> bool:
@@ -67,12 +69,15 @@ def build(
     *,
     jobs: int | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    card_record: str | Path | None = None,
 ) -> list[Outcome]:
     """Build `formats` from `notes` (or a whole course) into `out_dir`, several formats in
     parallel processes.
 
-    Settings problems raise `NotesError` before anything is written; an
-    exporter that fails is reported in its `Outcome` and the others still run.
+    Settings problems (and an unreadable `card_record`) raise `NotesError` before anything is
+    written; an exporter that fails is reported in its `Outcome` and the others still run. With a
+    `card_record` path, formats that issue cards (the deck) ship the cards it lists that the notes
+    lost, retired, and the record is rewritten once they are built.
     """
     names = expand(formats)
     documents = documents_of(notes)
@@ -91,6 +96,12 @@ def build(
         problems += _unique(d for _, diagnostics in found for d in diagnostics if d not in problems)
     if problems:
         raise NotesError(problems, _texts(notes))
+    update, issuing = None, {}
+    if card_record is not None and not isinstance(notes, Course):
+        issuing = _issuing(notes, resolved)
+        if issuing:
+            update = record.plan(Path(card_record), (card for cards in issuing.values() for card in cards))
+            notes = update.apply(notes)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out)
@@ -98,6 +109,12 @@ def build(
         if on_done:
             on_done(outcome)
     done = _run_all(notes, list(resolved), out, resolved, jobs, on_done)
+    if update is not None and all(done[name].ok for name in issuing):
+        update.write()
+        for name in issuing:
+            outcome = done[name]
+            warnings = outcome.warnings + update.warnings
+            done[name] = dataclasses.replace(outcome, warnings=warnings, inputs=(str(update.path),))
     return [broken.get(name) or done[name] for name in names]
 
 
@@ -132,6 +149,20 @@ def source_texts(paths: Iterable[str]) -> dict[str, str]:
     return texts
 
 
+def _issuing(notes: Notes, resolved: dict[str, Resolved]) -> dict[str, list]:
+    """The cards each format that hands out cards issues, by format (a plugin that fails here is
+    left out of the record; its `export()` reports the problem)."""
+    issuing = {}
+    for name, config in resolved.items():
+        try:
+            cards = registry.get(name)().issued(notes, config)
+        except Exception:  # one broken exporter must not stop the build
+            continue
+        if cards is not None:
+            issuing[name] = cards
+    return issuing
+
+
 def build_source(
     source: str | os.PathLike[str],
     formats: Iterable[str],
@@ -143,7 +174,7 @@ def build_source(
     on_done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Like `build()` from a notes or course file, skipping formats whose outputs are up to date
-    (unless `force`)."""
+    (unless `force`), and keeping the card record beside a notes file (`record.record_path`)."""
     names = expand(formats)
     out = Path(out_dir)
     cache = BuildCache(out)
@@ -166,10 +197,11 @@ def build_source(
     if stale:
         notes = course or reader.load(source)
         inputs = extra_inputs(notes)
-        for outcome in build(notes, stale, out, overrides, jobs=jobs, on_done=on_done):
+        card_record = record.record_path(source)
+        for outcome in build(notes, stale, out, overrides, jobs=jobs, on_done=on_done, card_record=card_record):
             built[outcome.format] = outcome
             if outcome.ok and outcome.path and outcome.format in keys:
-                cache.record(outcome.format, keys[outcome.format], outcome.path, inputs)
+                cache.record(outcome.format, keys[outcome.format], outcome.path, [*inputs, *outcome.inputs])
             else:
                 cache.forget(outcome.format)
         cache.save()

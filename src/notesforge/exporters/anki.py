@@ -32,7 +32,7 @@ from ..cards import Card, CardKind, duplicate_fronts, generate
 from ..course import Course
 from ..diagnostics import Diagnostic, NotesError
 from ..inline import clozes, plain, render
-from ..model import Cloze, Location, Notes, Section
+from ..model import Cloze, IssuedCard, Location, Notes, Section
 from ._media import Media, collect, in_order
 from ._zip import normalise_zip
 from .base import Config, Exporter, Strings, setting
@@ -241,10 +241,10 @@ def stable_id(*parts: str) -> int:
 class AnkiNote:
     """One note as it goes into the package (also what the tests compare against)."""
 
-    card: Card
+    guid: str
     type: NoteType
     fields: tuple[str, ...]
-    deck: tuple[str, ...]  # section ids from the top
+    deck: tuple[str, ...]  # its deck's key in `deck_names`: section ids from the top
     tags: tuple[str, ...]
     media: tuple[Media, ...] = ()  # the files its fields show
 
@@ -269,8 +269,10 @@ def section_paths(notes: Notes) -> dict[str, tuple[Section, ...]]:
 
 def build_notes(notes: Notes, kinds: Iterable[str] = KINDS) -> list[AnkiNote]:
     """Every card of the chosen `kinds` as an Anki note; raise `NotesError` for cards Anki could not show."""
+    import genanki
+
     paths = section_paths(notes)
-    chosen = [card for card in generate(notes) if card.kind.value in kinds]
+    chosen = _chosen(notes, kinds)
     out: list[AnkiNote] = []
     problems: list[Diagnostic] = duplicate_fronts(notes)  # notes made in code have not been through the reader
     try:
@@ -283,7 +285,7 @@ def build_notes(notes: Notes, kinds: Iterable[str] = KINDS) -> list[AnkiNote]:
             problems.append(Diagnostic(card.loc, problem))
             continue
         image = media.get(card.image.path) if card.image else None
-        out.append(_note(notes, card, paths[card.section.id], image))
+        out.append(_note(notes, card, paths[card.section.id], note_guid(genanki, card), image))
     if problems:
         raise NotesError(problems)
     return out
@@ -299,21 +301,33 @@ def _card_problem(card: Card) -> str | None:
     return None
 
 
-def _note(notes: Notes, card: Card, path: tuple[Section, ...], image: Media | None = None) -> AnkiNote:
+def _chosen(notes: Notes, kinds: Iterable[str]) -> list[Card]:
+    kinds = frozenset(kinds)
+    return [card for card in generate(notes) if card.kind.value in kinds]
+
+
+def _ids(path: tuple[Section, ...]) -> tuple[str, ...]:
+    return tuple(section.id for section in path)
+
+
+def _note_type(kind: CardKind, reverse: bool) -> NoteType:
+    return CLOZE if kind is CardKind.CLOZE else REVERSED if reverse or kind in _TWO_WAY else BASIC
+
+
+def _note(notes: Notes, card: Card, path: tuple[Section, ...], guid: str, image: Media | None = None) -> AnkiNote:
     # The context: the section's title, after its parents' for a subsection.
     context = " › ".join(
         [*(render(section.title, HTML) for section in path), *filter(None, [field_text(card.context)])]
     )
-    section_ids = tuple(section.id for section in path)
-    kind = CLOZE if card.is_cloze else REVERSED if card.reverse or card.kind in _TWO_WAY else BASIC
+    kind = _note_type(card.kind, card.reverse)
     front = render(card.question, CLOZE_HTML if card.is_cloze else HTML)
     # The image goes with the answer: on the back of a basic card, in the extra of a cloze card.
     back = render(card.extra if card.is_cloze else card.answer, HTML) + (image_html(image) if image else "")
     fields = (front, back, context, field_text(card.prompt))
     if kind is REVERSED:
         fields += (_reverse_question(card),)
-    tag = "::".join((notes.meta.id, *section_ids))
-    return AnkiNote(card, kind, fields, section_ids, (tag,), (image,) if image else ())
+    tag = "::".join((notes.meta.id, *_ids(path)))
+    return AnkiNote(guid, kind, fields, _ids(path), (tag,), (image,) if image else ())
 
 
 def _reverse_question(card: Card) -> str:
@@ -323,6 +337,43 @@ def _reverse_question(card: Card) -> str:
     [_, reverse] = card.questions()
     prompt = f'<div class="nf-prompt">{field_text(reverse.prompt)}</div>' if reverse.prompt else ""
     return f'{prompt}<div class="nf-front">{render(reverse.front, HTML)}</div>'
+
+
+# --- retired cards: removed from the notes, still shipped so that students can find and delete them ---
+
+RETIRED_TAG = "notesforge::retired"
+RETIRED_NOTICE = "Removed from the notes: you may delete this card."
+# The deck key of a deck that only retired notes name (a section since renamed or removed).
+_OLD_DECK = "notesforge::retired"
+
+
+def retired_notes(
+    notes: Notes, names: Mapping[tuple[str, ...], str]
+) -> tuple[list[AnkiNote], dict[tuple[str, ...], str]]:
+    """The cards of `notes.retired` as notes saying they were removed, and the decks they need
+    besides `names`.
+
+    Each keeps the GUID, the note type and the deck the students have it under (a note whose type
+    changed would not be updated on import), shows its old question under the notice, and is
+    tagged `RETIRED_TAG` alone. Its old answer is gone: nothing needs learning from it.
+    """
+    keys = {name: ids for ids, name in reversed(names.items())}  # the first section of a name
+    out: list[AnkiNote] = []
+    extra: dict[tuple[str, ...], str] = {}
+    notice = field_text(RETIRED_NOTICE)
+    for old in notes.retired:
+        kind = _note_type(CardKind(old.kind), old.reverse)
+        front = render(old.front, CLOZE_HTML if kind is CLOZE else HTML)
+        fields = (front, "", "", notice)
+        if kind is REVERSED:  # the reverse card, if the student has one, says so too
+            fields += (
+                f'<div class="nf-prompt">{notice}</div><div class="nf-front">{front}</div>' if old.reverse else "",
+            )
+        deck = keys.get(old.deck) or (_OLD_DECK, old.deck)
+        if deck not in names:
+            extra[deck] = old.deck
+        out.append(AnkiNote(old.guid, kind, fields, deck, (RETIRED_TAG,)))
+    return out, extra
 
 
 def deck_names(notes: Notes, root: str, numbered: bool = False) -> dict[tuple[str, ...], str]:
@@ -389,12 +440,33 @@ class AnkiExporter(Exporter):
     suffix: ClassVar[str] = ".apkg"
     config_class = AnkiConfig
 
+    def issued(self, notes: Notes, config: AnkiConfig) -> list[IssuedCard]:
+        """Every note of the deck as the card record keeps it (genanki for the GUIDs: builds only)."""
+        import genanki
+
+        names = deck_names(notes, config.deck, config.numbered)
+        paths = section_paths(notes)
+        return [
+            IssuedCard(
+                card.key,
+                note_guid(genanki, card),
+                card.kind.value,
+                card.reverse,
+                names[_ids(paths[card.section.id])],
+                card.question,
+                card.section.loc,
+            )
+            for card in _chosen(notes, config.kinds)
+        ]
+
     def export(self, notes: Notes, path: Path, config: AnkiConfig) -> None:
         anki_notes = build_notes(notes, config.kinds)
         if not anki_notes and any(True for _ in generate(notes)):
             where = notes.meta.loc or Location(notes.source.path, 0, 0)
             self.warn(where, "the deck has no cards: the notes make none of the kinds chosen (anki.kinds)")
-        self._write(notes, anki_notes, deck_names(notes, config.deck, config.numbered), path)
+        names = deck_names(notes, config.deck, config.numbered)
+        retired, old_decks = retired_notes(notes, names)
+        self._write(notes, anki_notes + retired, names | old_decks, path)
 
     def export_course(self, course: Course, path: Path, config: AnkiConfig, units: Sequence[AnkiConfig]) -> None:
         """One deck `Course::Unit::Section` whose notes are the units' own (same GUIDs, same fields)."""
@@ -462,7 +534,7 @@ def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple
                 model=models[note.type.id],
                 fields=list(note.fields),
                 tags=list(note.tags),
-                guid=note_guid(genanki, note.card),
+                guid=note.guid,
                 due=due,
             )
         )

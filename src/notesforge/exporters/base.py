@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from ..course import Course
 from ..diagnostics import Diagnostic, did_you_mean
-from ..model import Location, Notes
+from ..model import IssuedCard, Location, Notes
 
 # The type of a list setting: `kinds = ["basic", "cloze"]`, or `--set flashcards.kinds=basic,cloze`.
 Strings = tuple[str, ...]
@@ -154,6 +154,14 @@ class Exporter:
 
     def output_name(self, notes: Notes) -> str:
         return f"{notes.meta.id}{self.suffix}"
+
+    def issued(self, notes: Notes, config: Any) -> list[IssuedCard] | None:
+        """The cards this format hands to students to keep (a deck's notes), or None if it hands out none.
+
+        The build records them beside the notes; a card the notes later lose comes back to
+        `export()` in `notes.retired`, so the format can still ship it, marked as retired.
+        """
+        return None
 
     def export(self, notes: Notes, path: Path, config: Any) -> None:
         """Write the output to `path`: a temporary file, renamed into place when this returns.

@@ -1,0 +1,245 @@
+"""Retired cards: the card record beside the notes, and what a student's Anki makes of a deck that
+ships the cards the notes lost (tagged `notesforge::retired`), checked with the real Anki backend."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from support.anki import import_deck, open_collection, text_of
+from support.common import EPOCH, HOSTILE, SEED, TESTS
+
+import notesforge
+from notesforge import pipeline, record
+from notesforge.cards import generate
+from notesforge.cli import cli
+from notesforge.diagnostics import NotesError
+from notesforge.exporters import anki as exporter
+from notesforge.inline import unparse
+from notesforge.model import IssuedCard, Text
+
+BULLET = '  "Petrograd was renamed [[Leningrad]].",\n'
+CARD = '  { q = "Why did Stalin alter photographs?", a = "To show how close he was to Lenin" },\n'
+BULLET_KEY = "stalin-ussr-1924-41/death-of-lenin/bullet/leningrad"
+CARD_KEY = "stalin-ussr-1924-41/who-would-succeed-lenin/card/why-did-stalin-alter-photographs"
+TITLE = 'title = "The death of Lenin"'
+
+
+def write(folder: Path, *, without: tuple[str, ...] = (), renamed: bool = False) -> Path:
+    """The seed in `folder`, less the lines `without`, with its first section retitled if `renamed`."""
+    text = SEED.read_text(encoding="utf-8")
+    for line in (*without, TITLE if renamed else ""):
+        assert not line or text.count(line) == 1
+    for line in without:
+        text = text.replace(line, "")
+    if renamed:
+        text = text.replace(TITLE, 'title = "Lenin’s death"')
+    source = folder / "notes.toml"
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
+def build(source: Path, monkeypatch: pytest.MonkeyPatch, epoch: int, *formats: str) -> list[pipeline.Outcome]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    outcomes = pipeline.build_source(source, formats or ["anki"], source.parent / "out", jobs=1)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    return outcomes
+
+
+def states(source: Path) -> dict[str, str]:
+    cards = record.read(record.record_path(source))
+    assert cards is not None
+    lines = record.record_path(source).read_text(encoding="utf-8").splitlines()[2:]
+    return {card.key: line.split("\t")[2] for card, line in zip(cards, lines, strict=True)}
+
+
+def snapshot(col) -> dict[str, tuple]:
+    """Every note by GUID: its fields and tags; and every card's scheduling."""
+    notes = {}
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        cards = tuple((c.ord, c.did, c.type, c.queue, c.due, c.ivl) for c in sorted(note.cards(), key=lambda c: c.ord))
+        notes[note.guid] = (tuple(note.fields), tuple(note.tags), cards)
+    return notes
+
+
+@pytest.mark.slow
+def test_removed_cards_are_retired_in_a_students_anki_and_come_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import genanki
+
+    source = write(tmp_path)
+    [first] = build(source, monkeypatch, EPOCH)
+    [warning] = first.warnings  # the record is new: nothing could be retired
+    assert warning.loc.path == str(tmp_path / "notes.cards") and "no card record" in warning.message
+    col = open_collection(tmp_path / "anki")
+    assert len(import_deck(col, first.path).new) == col.note_count() == 89
+    # The student reviews a card that will be retired and one that stays.
+    guids = {genanki.guid_for(key): key for key in (BULLET_KEY, CARD_KEY)}
+    for query in ('"Front:Why did Stalin alter photographs?"', '"Front:Which city was renamed Leningrad?"'):
+        card = col.get_card(col.find_cards(query)[0])
+        card.start_timer()
+        col.sched.answerCard(card, 4)
+    history = col.db.all("select id, cid, ease, ivl from revlog")
+    before = snapshot(col)
+
+    # A bullet and an explicit card leave the notes; a later build retires exactly those two.
+    write(tmp_path, without=(BULLET, CARD))
+    [second] = build(source, monkeypatch, EPOCH + 1000)
+    assert second.warnings == ()
+    assert {k: v for k, v in states(source).items() if v == "retired"} == dict.fromkeys(guids.values(), "retired")
+    log = import_deck(col, second.path)
+    assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 89, 0)
+    after = snapshot(col)
+    assert set(after) == set(before) and col.db.all("select id, cid, ease, ivl from revlog") == history
+    retired = {col.get_note(nid).guid for nid in col.find_notes("tag:notesforge::retired")}
+    assert retired == set(guids)
+    for guid, (fields, tags, cards) in after.items():
+        if guid not in guids:
+            assert (fields, tags, cards) == before[guid]  # no other note changes
+            continue
+        assert tags == ("notesforge::retired",) and cards == before[guid][2]  # same deck, same reviews
+        [nid] = [nid for nid in col.find_notes("tag:notesforge::retired") if col.get_note(nid).guid == guid]
+        [front] = [text_of(card.question()) for card in col.get_note(nid).cards()]
+        asked = "Why did Stalin alter photographs?" if guids[guid] == CARD_KEY else "Petrograd was renamed [...]."
+        assert front == f"{exporter.RETIRED_NOTICE} {asked}"
+
+    # The card comes back (same GUID, untagged); the first section is retitled: the build warns.
+    write(tmp_path, without=(BULLET,), renamed=True)
+    [third] = build(source, monkeypatch, EPOCH + 2000)
+    [moved] = third.warnings
+    assert moved.loc.line == 36 and "'Stalin’s Dictatorship::The death of Lenin' is now" in moved.message
+    assert "Change Deck" in moved.message
+    assert states(source)[CARD_KEY] == "issued" and states(source)[BULLET_KEY] == "retired"
+    log = import_deck(col, third.path)
+    assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 89, 0)
+    back = col.get_note(col.find_notes('"Front:Why did Stalin alter photographs?"')[0])
+    assert back.guid == genanki.guid_for(CARD_KEY) and back.tags == ["stalin-ussr-1924-41::who-would-succeed-lenin"]
+    assert back.fields == list(before[back.guid][0])
+    assert {col.get_note(nid).guid for nid in col.find_notes("tag:notesforge::retired")} == {
+        genanki.guid_for(BULLET_KEY)
+    }
+    assert col.db.all("select id, cid, ease, ivl from revlog") == history
+    col.close()
+
+    # A deleted record is written again from the deck as it is: nothing retired, and a warning.
+    record.record_path(source).unlink()
+    [fourth] = build(source, monkeypatch, EPOCH + 2000)
+    assert not fourth.cached and "no card record" in fourth.warnings[0].message
+    assert set(states(source).values()) == {"issued"} and BULLET_KEY not in states(source)
+
+
+# --- the record without Anki -------------------------------------------------------------------
+
+
+def test_a_source_with_no_removed_cards_builds_the_same_deck_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write(tmp_path)
+    plain = notesforge.build(notesforge.load(SEED), ["anki"], tmp_path / "plain")[0].path
+    [first] = build(source, monkeypatch, EPOCH)
+    [again] = pipeline.build_source(source, ["anki"], tmp_path / "again")  # the record in place now
+    assert again.warnings == ()
+    assert plain.read_bytes() == first.path.read_bytes() == again.path.read_bytes()
+
+
+def test_the_record_is_sorted_one_card_a_line_and_survives_any_text(tmp_path: Path) -> None:
+    notes = notesforge.load(HOSTILE)
+    [config] = [exporter.AnkiConfig()]
+    issued = exporter.AnkiExporter().issued(notes, config)
+    odd = IssuedCard("z/\ttab\nline\\", "g\\t", "term", True, "Deck\t::x\\n", (Text("a\tb\nc\\ [x] *y*"),))
+    text = record.render(issued, [odd])
+    lines = text.splitlines()
+    assert lines[:2] == record.HEADER.splitlines() and len(lines) == 2 + len(issued) + 1
+    assert [line.split("\t")[0] for line in lines[2:]] == sorted(line.split("\t")[0] for line in lines[2:])
+    assert all(line.count("\t") == 5 for line in lines[2:])
+    path = tmp_path / "notes.cards"
+    path.write_text(text, encoding="utf-8")
+    read = record.read(path)
+
+    def shown(card: IssuedCard) -> tuple:
+        return card.key, card.guid, card.kind, card.reverse, card.deck, unparse(card.front)
+
+    assert [shown(card) for card in read] == sorted(map(shown, [*issued, odd]))
+    assert record.render([card for card in read if card.key != odd.key], [odd]) == text
+
+
+def test_a_broken_record_is_a_located_error_before_anything_is_written(tmp_path: Path) -> None:
+    source = write(tmp_path)
+    good = "k\tg\tissued\tbasic\tDeck\tWhat?"
+    lines = [
+        good,
+        "<<<<<<< HEAD",
+        "k2\tg\tissued\tbasics\tDeck\tWhat?",
+        "k3\tg\tgone\tbasic\tDeck\tWhat?",
+        "k4\tg\tissued\tbasic\tDeck",
+        "k5\tg\tissued\tbasic\tDe\\ck\tWhat?",
+        good,
+    ]
+    record.record_path(source).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", str(source), "-f", "anki", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    where = f"{tmp_path / 'notes.cards'}"
+    for line, col, message in [
+        (2, 1, "merge conflict"),
+        (3, 13, "unknown card kind 'basics'"),
+        (4, 6, "unknown state 'gone'"),
+        (5, 1, "6 tab-separated columns"),
+        (6, 21, "unknown escape '\\\\c'"),
+        (7, 1, "listed twice (line 1 too)"),
+    ]:
+        [found] = [got for got in result.output.splitlines() if got.startswith(f"{where}:{line}:")]
+        assert found.startswith(f"{where}:{line}:{col}: error: ") and message in found
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_record_is_an_input_of_the_deck_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write(tmp_path)
+    path = record.record_path(source)
+    build(source, monkeypatch, EPOCH, "markdown")
+    assert not path.exists()  # formats that issue no cards neither read nor write it
+    first = build(source, monkeypatch, EPOCH, "anki", "markdown")
+    assert [o.cached for o in first] == [False, True] and path.exists()
+    assert [o.cached for o in build(source, monkeypatch, EPOCH, "anki", "markdown")] == [True, True]
+    # An edited record (a teacher's merge) rebuilds the deck, and only the deck.
+    path.write_text(path.read_text(encoding="utf-8").replace("\tissued\t", "\tretired\t", 1), encoding="utf-8")
+    again = build(source, monkeypatch, EPOCH, "anki", "markdown")
+    assert [o.cached for o in again] == [False, True] and again[0].warnings == ()
+    assert "\tretired\t" not in path.read_text(encoding="utf-8")  # the card is in the notes: issued again
+
+
+def test_check_and_cards_write_no_record(tmp_path: Path) -> None:
+    source = write(tmp_path)
+    for command in ("check", "cards"):
+        assert CliRunner().invoke(cli, [command, str(source)]).exit_code == 0
+    assert not record.record_path(source).exists()
+
+
+def test_narrowed_kinds_retire_the_cards_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write(tmp_path)
+    build(source, monkeypatch, EPOCH)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 1))
+    pipeline.build_source(source, ["anki"], tmp_path / "out", {"anki": {"kinds": "basic,cloze"}})
+    found = states(source)
+    left_out = {card.key for card in generate(notesforge.load(source)) if card.kind.value not in ("basic", "cloze")}
+    assert {k for k, v in found.items() if v == "retired"} == left_out and left_out
+    notes = record.plan(record.record_path(source), []).apply(notesforge.load(source))
+    retired, old_decks = exporter.retired_notes(notes, exporter.deck_names(notes, ""))
+    assert len(retired) == len(found) and old_decks == {}  # every card retired, each in its section's deck
+    assert {note.tags for note in retired} == {(exporter.RETIRED_TAG,)}
+
+
+def test_no_record_is_left_among_the_tests() -> None:
+    assert not list(TESTS.rglob(f"*{record.SUFFIX}"))
+
+
+def test_a_record_that_cannot_be_read_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.cards"
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(NotesError, match="cannot read the card record"):
+        record.read(path)
+    shutil.rmtree(tmp_path)
+    assert record.read(path) is None
