@@ -142,10 +142,10 @@ items = [
 def test_a_kept_guid_is_the_anki_notes_guid_verbatim(tmp_path: Path) -> None:
     import genanki
 
-    from notesforge.exporters.anki import build_notes, note_guid
+    from notesforge.exporters.anki import build_notes
 
     notes = notesforge.loads(GUID_NOTES)
-    who, when, where = (note_guid(genanki, n.card) for n in build_notes(notes))
+    who, when, where = (note.guid for note in build_notes(notes))
     assert (who, when) == ("Ab1&'x", "c2!")
     assert where == genanki.guid_for(next(c for c in generate(notes) if c.guid is None).key)
     card = json_schema()["$defs"]["basic-card"]["properties"]
