@@ -80,20 +80,21 @@ def build(
     lost, retired, and the record is rewritten once they are built.
     """
     names = expand(formats)
-    documents = documents_of(notes)
-    problems = _unique(d for doc in documents for d in settings.unknown_formats(doc, overrides))
+    documents = (notes.as_notes(), *notes.units) if isinstance(notes, Course) else (notes,)
+    problems = list(dict.fromkeys(d for doc in documents for d in settings.unknown_formats(doc, overrides)))
     resolved: dict[str, Resolved] = {}
     broken: dict[str, Outcome] = {}
     for name in names:
         try:
-            found = [settings.resolve(doc, name, overrides) for doc in documents]
+            if isinstance(notes, Course):
+                config, units, found = settings.resolve_course(notes, name, overrides)
+                resolved[name] = (config, units)
+            else:
+                resolved[name], found = settings.resolve(notes, name, overrides)
         except registry.RegistryError as exc:  # a plugin that cannot load fails alone
             broken[name] = Outcome(name, None, str(exc))
             continue
-        configs = tuple(config for config, _ in found)
-        # A course: its own settings, then each unit's.
-        resolved[name] = (configs[0], configs[1:]) if isinstance(notes, Course) else configs[0]
-        problems += _unique(d for _, diagnostics in found for d in diagnostics if d not in problems)
+        problems += found
     if problems:
         raise NotesError(problems, _texts(notes))
     update, issuing = None, {}
@@ -120,16 +121,6 @@ def build(
 
 # The settings a format builds with: a `Config`, or for a course its own and each unit's.
 Resolved = Config | tuple[Config, tuple[Config, ...]]
-
-
-def documents_of(notes: Notes | Course) -> tuple[Notes, ...]:
-    """The documents whose settings a build checks: the notes, or the course and each unit."""
-    return (notes.as_notes(), *notes.units) if isinstance(notes, Course) else (notes,)
-
-
-def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    # The course's own settings are each unit's defaults too: report each problem once.
-    return list(dict.fromkeys(diagnostics))
 
 
 def _texts(notes: Notes | Course) -> dict[str, str] | None:

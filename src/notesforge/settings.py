@@ -92,11 +92,34 @@ def check_all(notes: Notes, overrides: Overrides | None = None) -> list[Diagnost
     return problems
 
 
+def resolve_course(
+    course: Course, name: str, overrides: Overrides | None = None
+) -> tuple[Config, tuple[Config, ...], list[Diagnostic]]:
+    """The settings of one format for a course (its `[export.FORMAT]` and `--set`, checked against
+    the whole course: `sections` may name units) and for each unit (its own keys over those).
+
+    A value the course gives is checked once, against the course; a unit's problems are those in
+    its own file.
+    """
+    config, problems = resolve(course.as_notes(), name, overrides)
+    units = []
+    for unit in course.units:
+        unit_config, found = resolve(unit, name, overrides)
+        units.append(unit_config)
+        problems += [d for d in found if d.loc.path == unit.source.path and d not in problems]
+    return config, tuple(units), problems
+
+
 def check_course(course: Course, overrides: Overrides | None = None) -> list[Diagnostic]:
-    """Every settings problem of a course: each unit's (with the course's defaults) and the course's own."""
+    """Every settings problem of a course, its units' included."""
     problems: dict[Diagnostic, None] = {}
-    for notes in (*course.units, course.as_notes()):
-        problems.update(dict.fromkeys(check_all(notes, overrides)))
+    for document in (course.as_notes(), *course.units):
+        problems.update(dict.fromkeys(unknown_formats(document, overrides)))
+    for name in registry.names():
+        try:
+            problems.update(dict.fromkeys(resolve_course(course, name, overrides)[2]))
+        except registry.RegistryError:
+            continue  # reported when that format is built
     return list(problems)
 
 

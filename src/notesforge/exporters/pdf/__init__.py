@@ -22,8 +22,11 @@ Light, like this module:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from ...course import Course
 from ...model import Location, Notes
 from .._media import collect
 from ..base import Exporter
@@ -45,6 +48,14 @@ class PdfExporter(Exporter):
 
         warn_missing_glyphs(self, notes)
         build_booklet(notes, path, config, self.warn)
+
+    def export_course(self, course: Course, path: Path, config: BookletConfig, units: Sequence[Any]) -> None:
+        """One booklet: a part per unit, one contents, the outline course -> unit -> section."""
+        from .booklet import build_booklet
+
+        notes = course.as_notes()
+        warn_missing_glyphs(self, notes)
+        build_booklet(notes, path, config, self.warn, course=True)
 
 
 class WorksheetExporter(Exporter):
@@ -87,11 +98,29 @@ class OrganiserExporter(Exporter):
     cost = 4.0
 
     def export(self, notes: Notes, path: Path, config: OrganiserConfig) -> None:
-        from .organiser import SIZES, build_organiser
+        from .organiser import build_organiser
 
         warn_missing_glyphs(self, notes)
         pages, data = build_organiser(notes, config.paper)
+        self._too_long(notes, pages)
+        path.write_bytes(data)
+
+    def export_course(self, course: Course, path: Path, config: OrganiserConfig, units: Sequence[Any]) -> None:
+        """The units' organisers bound together, each from a new page at the type size it has alone."""
+        from .organiser import build_bound, fit
+
+        sizes = []
+        for unit in course.units:
+            warn_missing_glyphs(self, unit)
+            size, pages, _ = fit(unit, config.paper)
+            self._too_long(unit, pages)
+            sizes.append(size)
+        _, data = build_bound(course.as_notes(), list(zip(course.units, sizes, strict=True)), config.paper)
+        path.write_bytes(data)
+
+    def _too_long(self, notes: Notes, pages: int) -> None:
+        from .organiser import SIZES
+
         if pages > 2:
             where = notes.meta.loc or Location(notes.source.path, 0, 0)
             self.warn(where, f"the knowledge organiser takes {pages} pages even at {SIZES[-1]:g} pt: shorten the notes")
-        path.write_bytes(data)

@@ -124,7 +124,8 @@ MAX_HEADING_HEIGHT = 300  # points; no real heading is this tall
 def mark_heading(canv: Any, entry: Entry, top: float) -> None:
     """The heading's bookmark, outline entry and page record, at `top` above the current origin."""
     canv.bookmarkHorizontal(entry.key, 0, top)
-    canv.addOutlineEntry(entry.title, entry.key, level=entry.level, closed=False)
+    level = entry.level + canv._doctemplate.outline_shift
+    canv.addOutlineEntry(entry.title, entry.key, level=level, closed=False)
     canv._doctemplate.record_page(entry.key)
 
 
@@ -143,6 +144,9 @@ class HeadingAnchor(Flowable):
 
 
 class BookletDoc(NotesDocTemplate):
+    # A course's outline has the course at the top: every heading one level down.
+    outline_shift = 0
+
     def beforeDocument(self) -> None:
         super().beforeDocument()
         self.canv.showOutline()
@@ -158,23 +162,30 @@ Warn = Callable[[Location, str], None]
 MAX_IMAGE_HEIGHT = 40 * mm  # a card's image on the answers page
 
 
-def build_booklet(notes: Notes, path: Path, config: BookletConfig, warn: Warn | None = None) -> None:
+def build_booklet(
+    notes: Notes, path: Path, config: BookletConfig, warn: Warn | None = None, *, course: bool = False
+) -> None:
     """Write the booklet for `notes` to `path`.
 
     Characters Noto Sans cannot draw print as U+FFFD; `checks.missing_glyphs` finds them.
     `warn(loc, message)` hears of card images the PDF cannot show (SVG, WebP: named instead).
+    `course`: the notes are a course (`Course.as_notes()`): each unit, a top-level section,
+    starts a page as a part of the book, and the outline is course -> unit -> section.
     """
     styles = make_styles()
     doc = BookletDoc(str(path), notes, paper=config.paper)
-    booklet = _Booklet(notes, styles, doc.width, warn)
+    doc.outline_shift = int(course)
+    booklet = _Booklet(notes, styles, doc.width, warn, parts=course)
     doc.build(booklet.story(config.questions))
 
 
 class _Booklet(BlockVisitor[list[Flowable]]):
     """The booklet's flowables: title, contents, each section's blocks, test yourself."""
 
-    def __init__(self, notes: Notes, styles: Styles, width: float, warn: Warn | None = None) -> None:
-        self.notes, self.s, self.width = notes, styles, width
+    def __init__(
+        self, notes: Notes, styles: Styles, width: float, warn: Warn | None = None, *, parts: bool = False
+    ) -> None:
+        self.notes, self.s, self.width, self.parts = notes, styles, width, parts
         self.warn = warn or (lambda loc, message: None)
         self.entries: list[Entry] = []
         self.numbers: dict[str, str] = {}  # section id -> number
@@ -184,6 +195,8 @@ class _Booklet(BlockVisitor[list[Flowable]]):
     def story(self, questions: bool) -> list[Flowable]:
         body: list[Flowable] = []
         for i, section in enumerate(self.notes.sections, 1):
+            if self.parts and i > 1:  # a course: each unit is a part of the book, from a new page
+                body.append(PageBreak())
             body += self.section(section, str(i))
         body += self.key_dates()
         if questions:
@@ -195,6 +208,8 @@ class _Booklet(BlockVisitor[list[Flowable]]):
         out: list[Flowable] = []
         if meta.course:
             out.append(Paragraph(escape_text(meta.course.upper()), _kicker(s)))
+        if self.parts:  # the course, at the top of the outline
+            out.append(HeadingAnchor(Entry("course", "", meta.title, escape_text(meta.title), -1)))
         out.append(Paragraph(escape_text(meta.title), s.title))
         if meta.subtitle:
             out.append(Paragraph(escape_text(meta.subtitle), s.subtitle))
