@@ -53,19 +53,33 @@ def check(*args: str, cwd: Path, limit_memory: bool = False) -> subprocess.Compl
 # --- the command line on every broken source ----------------------------------------------
 
 
+def expected(source: Path) -> list[str]:
+    return source.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def checked_all() -> subprocess.CompletedProcess[str]:
+    """One `notesforge check` of every broken fixture at once, as a pre-commit hook runs it."""
+    return check(*(source.name for source in INVALID), cwd=INVALID[0].parent)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("source", INVALID, ids=lambda p: p.stem)
-def test_check_refuses_each_broken_fixture_with_status_2_and_its_first_diagnostic(source: Path) -> None:
-    expected = source.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
-    done = check(source.name, cwd=source.parent)
-    assert done.returncode == 2, done.stderr
-    assert done.stdout == ""
-    assert done.stderr.startswith(f"{source.name}:"), done.stderr
-    assert done.stderr.splitlines()[0] == expected[0]
-    assert "Traceback" not in done.stderr
+def test_check_refuses_each_broken_fixture_with_status_2_and_its_first_diagnostic(
+    source: Path, checked_all: subprocess.CompletedProcess[str]
+) -> None:
+    assert checked_all.returncode == 2, checked_all.stderr
+    assert checked_all.stdout == ""
+    assert "Traceback" not in checked_all.stderr
+    # Each file's report starts with its first expected diagnostic and runs to the next file's.
+    lines = checked_all.stderr.splitlines()
+    i = INVALID.index(source)
+    start = lines.index(expected(source)[0])
+    end = lines.index(expected(INVALID[i + 1])[0]) if i + 1 < len(INVALID) else len(lines)
+    assert start < end
+    report = lines[start:end]
     # Every expected diagnostic is printed, each followed by its source line when there is one.
-    for headline in expected:
-        assert headline in done.stderr
+    assert [line for line in report if line.startswith(f"{source.name}:")] == expected(source)
 
 
 def test_check_refuses_a_missing_file(tmp_path: Path) -> None:
