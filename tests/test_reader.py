@@ -247,6 +247,8 @@ def test_two_rows_with_one_heading_ask_the_same_question() -> None:
 HINTS_FOLLOWED = {
     "syntax": ("join the lines", ('"unterminated\n', '"unterminated"\n')),
     "syntax-quote": ('write it as \\"', ('"Socialism in One Country"', '\\"Socialism in One Country\\"')),
+    "syntax-quote-inline": ('write it as \\"', ('"Socialism in One Country"', '\\"Socialism in One Country\\"')),
+    "syntax-apostrophe-array": ('double quotes "..."', ("'Lenin's death'", '"Lenin\'s death"')),
     "syntax-apostrophe": ('double quotes "..."', ("'Lenin's death'", '"Lenin\'s death"')),
     "syntax-inline-table": ("join its lines", (',\n    a = "Trotsky" }', ', a = "Trotsky" }')),
     "syntax-trailing-comma": ("remove the comma", ('"Trotsky", }', '"Trotsky" }')),

@@ -53,7 +53,11 @@ CURLY_QUOTES = "use straight quotes \" or ' (curly ones, as word processors type
 BARE_TEXT = 'put text in quotes: "..." (the only bare words are true and false)'
 NO_VALUE = 'give the key a value: text in quotes "...", a number, true or false, or a date'
 
+# What the parser says when something follows a value where only a separator may.
+_ENDS_A_VALUE = ("Expected newline or end of document after a statement", "Unclosed array", "Unclosed inline table")
+
 _FIXED = {
+    "Expected newline or end of document after a statement": AFTER_VALUE,
     "Cannot overwrite a value": (
         "this key is already set in this table: keep one of the two "
         "(each [[section]] or [[section.block]] header starts a new table)"
@@ -71,10 +75,11 @@ def _hint(message: str, line: str, col: int) -> str:
     """What to do about tomllib's `message` at column `col` (1-based) of `line`; "" if unsure."""
     before, after = line[: col - 1], line[col - 1 :]
     quote, braces = _scan(before)
+    if message in _ENDS_A_VALUE and before[-1:] in ('"', "'"):
+        # The parser took a string to end where the writer meant a quote inside it.
+        return QUOTE_INSIDE if before.endswith('"') else APOSTROPHE_INSIDE
     if message in _FIXED:
         return _FIXED[message]
-    if message == "Expected newline or end of document after a statement":
-        return QUOTE_INSIDE if before.endswith('"') else APOSTROPHE_INSIDE if before.endswith("'") else AFTER_VALUE
     if message == "Illegal character '\\n'" and quote:
         return BROKEN_STRING.format(q=quote)
     if message.startswith("Illegal character"):
