@@ -300,8 +300,10 @@ def build_flashcards(
     doc = doc_with_templates(out, notes, paper=config.paper, subject=subject, templates=templates, margins=margins)
     boxes = card_boxes(doc.pagesize, columns, rows)
     story: list[Any] = []
+    fitted: dict[tuple, tuple[Any, float]] = {}  # the sheets share their laid-out section names and prompts
     for sheet in sheets:
-        story += [Sheet(sheet, boxes, False), PageBreak(), Sheet(sheet, boxes, True, pictures), PageBreak()]
+        story += [Sheet(sheet, boxes, False, None, fitted), PageBreak()]
+        story += [Sheet(sheet, boxes, True, pictures, fitted), PageBreak()]
     doc.build(story[:-1])
 
 
@@ -325,10 +327,16 @@ class Sheet(Flowable):
     """One page of card faces, filling the frame, drawn in page coordinates."""
 
     def __init__(
-        self, faces: list[Face], boxes: list[list[Box]], back: bool, pictures: Mapping[str, bytes] | None = None
+        self,
+        faces: list[Face],
+        boxes: list[list[Box]],
+        back: bool,
+        pictures: Mapping[str, bytes] | None = None,
+        fitted: dict[tuple, tuple[Any, float]] | None = None,
     ) -> None:
         super().__init__()
         self.faces, self.boxes, self.back, self.pictures = faces, boxes, back, pictures or {}
+        self.fitted = {} if fitted is None else fitted
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return avail_width, avail_height
@@ -342,7 +350,7 @@ class Sheet(Flowable):
         for index, face in enumerate(self.faces):
             _, column, row = slot(index, len(self.boxes[0]), len(self.boxes), self.back)
             picture = self.pictures.get(face.image.path) if self.back and face.image else None
-            _draw_face(canv, face, self.boxes[row][column], self.back, picture)
+            _draw_face(canv, face, self.boxes[row][column], self.back, picture, self.fitted)
         canv.restoreState()
 
 
@@ -371,7 +379,22 @@ def _cut_marks(canv: Any, boxes: list[list[Box]]) -> None:
     canv.setDash()
 
 
-def _draw_face(canv: Any, face: Face, box: Box, back: bool, picture: bytes | None = None) -> None:
+# The styles of a card's text: the section's name, the prompt, and the question or answer.
+SECTION_STYLE = ParagraphStyle("card-section", fontName=fonts.REGULAR, textColor=MUTED, alignment=TA_LEFT)
+TEXT_STYLE = ParagraphStyle("card", fontName=fonts.REGULAR, textColor=INK, alignment=TA_CENTER)
+PROMPT_STYLE = TEXT_STYLE.clone("card-prompt", fontName=fonts.ITALIC, textColor=MUTED)
+
+
+def _draw_face(
+    canv: Any,
+    face: Face,
+    box: Box,
+    back: bool,
+    picture: bytes | None = None,
+    fitted: dict[tuple, tuple[Any, float]] | None = None,
+) -> None:
+    """One card face. `fitted` keeps the section names and prompts laid out so far: they recur on
+    many cards (every card of a section, "Who or what?"), and a Paragraph draws the same each time."""
     x0, y0, x1, y1 = box
     inner_w = x1 - x0 - 2 * PADDING
     # The header: section name (left, on two lines at most) and card number (right), in small print.
@@ -380,16 +403,15 @@ def _draw_face(canv: Any, face: Face, box: Box, back: bool, picture: bytes | Non
     canv.setFont(fonts.BOLD, SMALL)
     canv.drawRightString(x1 - PADDING, y1 - PADDING - SMALL, number)
     room = inner_w - canv.stringWidth(number, fonts.BOLD, SMALL) - 2 * MM
-    small = ParagraphStyle("card-section", fontName=fonts.REGULAR, textColor=MUTED, alignment=TA_LEFT)
     header = 2 * SMALL * 1.22 + 0.5
-    used = _fit_and_draw(canv, escape_text(face.section), small, (x0 + PADDING, y1 - PADDING), room, header, SMALL)
+    top_left = (x0 + PADDING, y1 - PADDING)
+    used = _fit_and_draw(canv, escape_text(face.section), SECTION_STYLE, top_left, room, header, SMALL, fitted)
     text_top = y1 - PADDING - max(used, SMALL * 1.22) - SMALL * 0.6
     box_h = text_top - (y0 + PADDING)
-    style = ParagraphStyle("card", fontName=fonts.REGULAR, textColor=INK, alignment=TA_CENTER)
     if not back and face.prompt:
         # The prompt (a table's column headings can make it long) wraps, in at most a third of the card.
-        prompt = style.clone("card-prompt", fontName=fonts.ITALIC, textColor=MUTED)
-        used = _fit_and_draw(canv, escape_text(face.prompt), prompt, (x0 + PADDING, text_top), inner_w, box_h / 3, 8)
+        top_left = (x0 + PADDING, text_top)
+        used = _fit_and_draw(canv, escape_text(face.prompt), PROMPT_STYLE, top_left, inner_w, box_h / 3, 8, fitted)
         text_top -= used + 4
         box_h -= used + 4
     # The text, as large as fits, centred in what is left.
@@ -400,7 +422,7 @@ def _draw_face(canv: Any, face: Face, box: Box, back: bool, picture: bytes | Non
         # The image in the lower half of the card, the answer centred above it.
         _draw_picture(canv, picture, (x0 + PADDING, y0 + PADDING, x1 - PADDING, y0 + PADDING + box_h / 2))
         box_h = box_h / 2 - 2 * MM
-    _fit_and_draw(canv, markup or escape_text("—"), style, (x0 + PADDING, text_top), inner_w, box_h, None)
+    _fit_and_draw(canv, markup or escape_text("—"), TEXT_STYLE, (x0 + PADDING, text_top), inner_w, box_h, None)
 
 
 def _draw_picture(canv: Any, data: bytes, box: Box) -> None:
@@ -414,7 +436,14 @@ def _draw_picture(canv: Any, data: bytes, box: Box) -> None:
 
 
 def _fit_and_draw(
-    canv: Any, markup: str, style: Any, top_left: tuple[float, float], width: float, height: float, size: float | None
+    canv: Any,
+    markup: str,
+    style: Any,
+    top_left: tuple[float, float],
+    width: float,
+    height: float,
+    size: float | None,
+    fitted: dict[tuple, tuple[Any, float]] | None = None,
 ) -> float:
     """Draw `markup` as large as fits `width` x `height` (at most `size`), centred; return the height used.
 
@@ -422,7 +451,11 @@ def _fit_and_draw(
     down and centred in the box. Below the smallest size it is scaled down: never outside the box.
     """
     sizes = [s for s in TEXT_SIZES if size is None or s <= size]
-    para, used = fitted_paragraph(markup, style, width, height, sizes)
+    key = (markup, style, width, height, size)
+    found = fitted.get(key) if fitted is not None else None
+    para, used = found or fitted_paragraph(markup, style, width, height, sizes)
+    if fitted is not None:
+        fitted[key] = para, used
     widest = max(para.getActualLineWidths0(), default=0.0)
     scale = min(1.0, height / used if used else 1.0, width / widest if widest else 1.0)
     x, top = top_left
