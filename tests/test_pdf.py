@@ -556,3 +556,67 @@ def test_answers_show_card_images_at_most_40_mm_high_and_name_svg(tmp_path: Path
         text = answers.extract_text()
         assert text.index("The tall one") < text.index("A circle") < text.index("circle.svg")
         assert sum(len(p.images) for p in pdf.pages) == 1
+
+
+# --- laying a paragraph out again ---------------------------------------------------------------
+
+
+def _lines(para) -> list:
+    """What a laid-out paragraph draws: per line its words (or fragments) and spare width."""
+    bl = para.blPara
+    if bl.kind == 0:
+        return [(round(extra, 6), list(words)) for extra, words in bl.lines]
+    return [(round(ln.extraSpace, 6), [getattr(w, "text", "") for w in ln.words]) for ln in bl.lines]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "plain words that wrap over a few lines of a narrow column, and then some more words",
+        # A worksheet's blank: at 58 points reportlab injects an empty fragment at the break each time
+        # it lays this out, so no layout of it may be kept.
+        'canals the harvest newspapers <font size="7.5" color="#194472"><b>(935)</b></font>'
+        "&nbsp;____________________________",
+        "<b>bold</b> and <i>italic</i> runs, a long <b>key fact</b> and more words after it",
+        "Ελληνικά and русский текст between <i>emphasis</i> and supercalifragilisticexpialidocious",
+    ],
+)
+def test_a_paragraph_laid_out_again_is_laid_out_as_reportlab_would(markup: str) -> None:
+    # notesforge's Paragraph keeps its last layout (BalancedColumns and tables ask for it again and
+    # again); asked again at any sequence of widths it must give what reportlab's own gives.
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as Reportlab
+
+    from notesforge.exporters.pdf import fonts
+    from notesforge.exporters.pdf.paragraph import Paragraph as Ours
+
+    fonts.register()
+    style = ParagraphStyle("t", fontName=fonts.REGULAR, fontSize=10, leading=12)
+    theirs, ours = Reportlab(markup, style, bulletText="•"), Ours(markup, style, bulletText="•")
+    for width in (90, 90, 90, 160, 160, 58, 58, 58, 58, 40, 40, 90, 90):
+        assert ours.wrap(width, 1000) == theirs.wrap(width, 1000)
+        assert _lines(ours) == _lines(theirs)
+        assert ours.getActualLineWidths0() == theirs.getActualLineWidths0()
+
+
+def test_a_paragraph_is_not_laid_out_twice_at_one_width() -> None:
+    from reportlab.lib.styles import ParagraphStyle
+
+    from notesforge.exporters.pdf import fonts
+    from notesforge.exporters.pdf.paragraph import Paragraph
+
+    class Counted(Paragraph):
+        breaks = 0
+
+        def breakLines(self, width):
+            Counted.breaks += 1
+            return super().breakLines(width)
+
+    fonts.register()
+    para = Counted("<b>Stalin</b> and the <i>Five-Year Plans</i> " * 4, ParagraphStyle("t", fontName=fonts.REGULAR))
+    for _ in range(5):
+        para.wrap(120, 500)
+    # The first layout turns the text's fragments into words; the second is kept and handed back.
+    assert Counted.breaks == 2
+    para.wrap(200, 500)
+    assert Counted.breaks == 3

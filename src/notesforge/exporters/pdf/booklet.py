@@ -24,7 +24,6 @@ from reportlab.platypus import (
     HRFlowable,
     Indenter,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -55,6 +54,7 @@ from . import fonts
 from .config import BookletConfig
 from .document import NotesDocTemplate, PageRef
 from .markup import dated_text, escape_text, para_text
+from .paragraph import Paragraph
 from .styles import ACCENT, ACCENT_LIGHT, MUTED, RULE, ZEBRA, Styles, grid_table_style, heading_rows, make_styles
 from .timeline import timeline_flowables
 

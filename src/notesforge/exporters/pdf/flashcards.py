@@ -29,7 +29,7 @@ from typing import Any
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Frame, PageBreak, PageTemplate, Paragraph
+from reportlab.platypus import Flowable, Frame, PageBreak, PageTemplate
 
 from ...cards import generate
 from ...inline import plain
@@ -40,6 +40,7 @@ from .config import FlashcardsConfig
 from .document import MUTED as MUTED_RGB
 from .document import Margins, doc_with_templates, fit_text
 from .markup import escape_text, para_text
+from .paragraph import Paragraph
 from .styles import INK, MUTED, hex_color
 
 MM = 72 / 25.4

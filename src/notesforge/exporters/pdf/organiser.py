@@ -16,7 +16,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.platypus import Frame, FrameBreak, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Table
+from reportlab.platypus import Frame, FrameBreak, NextPageTemplate, PageBreak, PageTemplate, Table
 
 from ...inline import plain
 from ...keydates import key_dates
@@ -24,6 +24,7 @@ from ...model import ComparisonTable, Glossary, Grid, Notes, Term
 from . import fonts
 from .document import Margins, doc_with_templates
 from .markup import dated_text, escape_text, para_text
+from .paragraph import Paragraph
 from .styles import (
     ACCENT,
     MAX_REPEATED_HEADING,

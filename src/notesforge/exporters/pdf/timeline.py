@@ -22,11 +22,12 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
 
 from ...model import Event, Timeline
 from . import fonts
 from .markup import escape_text, para_text
+from .paragraph import Paragraph
 from .styles import ACCENT, ACCENT_LIGHT, RULE, Styles
 
 # --- what both layouts share ------------------------------------------------------

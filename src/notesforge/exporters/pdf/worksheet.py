@@ -18,7 +18,6 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BalancedColumns, HRFlowable, PageBreak, Spacer, Table
-from reportlab.platypus import Paragraph as P
 
 from ...inline import plain
 from ...model import (
@@ -41,6 +40,7 @@ from . import fonts
 from .config import WorksheetConfig
 from .document import NotesDocTemplate
 from .markup import PdfInline, dated_text, escape_text, para_text
+from .paragraph import Paragraph as P
 from .styles import ACCENT, MUTED, RULE, Styles, grid_table_style, heading_rows, hex_color, make_styles
 
 BODY_SIZE = 11.0
