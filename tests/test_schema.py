@@ -184,7 +184,8 @@ def test_a_setting_schema_allows_what_check_allows_and_no_more() -> None:
     assert flashcards["kinds"]["items"]["enum"] == ["basic", "cloze", "table", "event", "term", "cell"]
     validator = schema_validator()
     cases = [("rows", 8, True), ("rows", 9, False), ("rows", 0, False), ("kinds", ["cell"], True)]
-    cases += [("kinds", ["x"], False), ("seed", 3, False), ("paper", "letter", True)]
+    cases += [("kinds", ["x"], False), ("seed", 3, False), ("paper", "letter", True), ("rows", "3", False)]
+    cases += [("kinds", "basic", False)]
     for key, value, ok in cases:
         text = BASE.replace("[[section]]", f"[export.flashcards]\n{key} = {json.dumps(value)}\n\n[[section]]", 1)
         assert validator.is_valid(as_json(text)) is ok, (key, value)

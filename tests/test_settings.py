@@ -132,6 +132,28 @@ def test_wrong_types_are_refused(kind: type, value: object, message: str) -> Non
         Option("x", kind, None, "").coerce(value)
 
 
+def test_a_value_written_in_the_file_has_its_toml_type_a_string_is_not_read_as_one() -> None:
+    text = NOTES.replace("shuffle = true", 'shuffle = "yes"\nseed = "3"').replace('["alpha", "gamma"]', '"alpha"')
+    _, problems = settings.resolve(notesforge.loads(text, "n.toml"), "worksheet")
+    assert sorted(f"{d.loc}: {d.message}" for d in problems) == sorted(
+        [
+            f"n.toml:{line_of(text, 'sections =')}:12: worksheet.sections: must be a list of strings, not a string: "
+            'write it ["a", "b"]',
+            f"n.toml:{line_of(text, 'seed =')}:8: worksheet.seed: must be a whole number, not a string: "
+            "write it without quotes",
+            f"n.toml:{line_of(text, 'shuffle =')}:11: worksheet.shuffle: must be true or false, not a string: "
+            "write it without quotes",
+        ]
+    )
+    # The same text on the command line is converted.
+    config, problems = settings.resolve(
+        notesforge.loads(NOTES.replace('"gamma"', '"alpha"'), "n.toml"),
+        "worksheet",
+        {"worksheet": {"shuffle": "yes", "seed": "3", "sections": "alpha"}},
+    )
+    assert problems == [] and (config.shuffle, config.seed, config.sections) == (True, 3, ("alpha",))
+
+
 def test_a_plugin_config_with_its_own_check() -> None:
     @dataclasses.dataclass(frozen=True, slots=True)
     class Shout(Config):

@@ -35,16 +35,18 @@ def resolve(notes: Notes, name: str, overrides: Overrides | None = None) -> tupl
     config_class = registry.get(name).config_class
     options = {option.name: option for option in config_class.options()}
     file_loc = Location(notes.source.path, 0, 0)
-    given: list[tuple[str, Any, Location]] = [
-        (key, setting.value, setting.loc or file_loc) for key, setting in notes.settings.get(name, {}).items()
+    # (key, value, where it was written, whether it was written as text on the command line)
+    given: list[tuple[str, Any, Location, bool]] = [
+        (key, setting.value, setting.loc or file_loc, False) for key, setting in notes.settings.get(name, {}).items()
     ]
     given += [
-        (key, value, Location(f"--set {name}.{key}", 0, 0)) for key, value in (overrides or {}).get(name, {}).items()
+        (key, value, Location(f"--set {name}.{key}", 0, 0), True)
+        for key, value in (overrides or {}).get(name, {}).items()
     ]
     values: dict[str, Any] = {}
     where: dict[str, Location] = {}
     problems: list[Diagnostic] = []
-    for key, value, loc in given:
+    for key, value, loc, text in given:
         option = options.get(key)
         if option is None:
             known = ", ".join(sorted(options)) or "none"
@@ -55,7 +57,7 @@ def resolve(notes: Notes, name: str, overrides: Overrides | None = None) -> tupl
             )
             continue
         try:
-            values[key], where[key] = option.coerce(value), loc
+            values[key], where[key] = option.coerce(value, text=text), loc
         except ValueError as exc:
             problems.append(Diagnostic(loc, f"{name}.{key}: {exc}"))
     config = config_class(**values)

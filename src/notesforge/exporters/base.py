@@ -77,9 +77,13 @@ class Option:
         low, high = min(choices), max(choices)
         return (low, high) if sorted(choices) == list(range(low, high + 1)) else None
 
-    def coerce(self, value: Any) -> Any:
-        """Check a value from TOML, or convert one given as text by `--set`; raise ValueError."""
+    def coerce(self, value: Any, *, text: bool = True) -> Any:
+        """Check a value from TOML, or convert one given as text by `--set` (`text`: a string may
+        stand for a number, a boolean or a comma list); raise ValueError."""
         if isinstance(value, str) and self.type is not str:
+            if not text:  # TOML has types: `paper = 4` and `questions = "no"` are both mistakes
+                example = '["a", "b"]' if self.type is list else "without quotes"
+                raise ValueError(f"must be {_TYPE_NAMES[self.type]}, not a string: write it {example}")
             value = _from_text(value, self.type)
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
