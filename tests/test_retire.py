@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from support.anki import import_deck, open_collection, text_of
-from support.common import EPOCH, HOSTILE, SEED, TESTS
+from support.common import COURSE, EPOCH, HOSTILE, SEED, TESTS
 
 import notesforge
 from notesforge import pipeline, record
@@ -36,6 +36,7 @@ def write(folder: Path, *, without: tuple[str, ...] = (), renamed: bool = False)
         text = text.replace(line, "")
     if renamed:
         text = text.replace(TITLE, 'title = "Lenin’s death"')
+    folder.mkdir(parents=True, exist_ok=True)
     source = folder / "notes.toml"
     source.write_text(text, encoding="utf-8")
     return source
@@ -227,7 +228,7 @@ def test_narrowed_kinds_retire_the_cards_left_out(tmp_path: Path, monkeypatch: p
     left_out = {card.key for card in generate(notesforge.load(source)) if card.kind.value not in ("basic", "cloze")}
     assert {k for k, v in found.items() if v == "retired"} == left_out and left_out
     notes = record.plan(record.record_path(source), []).apply(notesforge.load(source))
-    retired, old_decks = exporter.retired_notes(notes, exporter.deck_names(notes, ""))
+    retired, old_decks = exporter.retired_notes(notes.retired, exporter.deck_names(notes, ""))
     assert len(retired) == len(found) and old_decks == {}  # every card retired, each in its section's deck
     assert {note.tags for note in retired} == {(exporter.RETIRED_TAG,)}
 
@@ -243,3 +244,53 @@ def test_a_record_that_cannot_be_read_is_an_error(tmp_path: Path) -> None:
         record.read(path)
     shutil.rmtree(tmp_path)
     assert record.read(path) is None
+
+
+# --- a course's deck keeps its own record -------------------------------------------------------
+
+
+def test_a_course_deck_retires_its_removed_cards_and_warns_of_a_renamed_unit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import genanki
+
+    write(tmp_path / "units")  # the seed as the first unit
+    weimar = tmp_path / "units" / "weimar.toml"
+    weimar.write_bytes((COURSE.parent / "units" / "01-weimar.toml").read_bytes())
+    course = tmp_path / "course.toml"
+    course.write_text('[course]\nid = "history"\ntitle = "History"\nunits = ["units"]\n', encoding="utf-8")
+    [first] = build(course, monkeypatch, EPOCH)
+    assert [w.loc.path for w in first.warnings] == [str(tmp_path / "course.cards")]
+    assert not (tmp_path / "units" / "notes.cards").exists()  # the units' own decks keep their own
+    col = open_collection(tmp_path / "anki")
+    assert len(import_deck(col, first.path).new) == col.note_count()
+
+    write(tmp_path / "units", without=(BULLET,))
+    weimar.write_text(weimar.read_text(encoding="utf-8").replace('"Weimar Germany"', '"The Weimar Republic"'))
+    [second] = build(course, monkeypatch, EPOCH + 1000)
+    [renamed] = second.warnings
+    assert renamed.loc.path == str(weimar)  # one warning for the unit's deck and its subdecks
+    assert renamed.message.startswith("the deck 'History::Weimar Germany' is now 'History::The Weimar Republic' (")
+    assert states(course)[BULLET_KEY] == "retired"
+    log = import_deck(col, second.path)
+    assert (len(log.new), len(log.conflicting)) == (0, 0)
+    [nid] = col.find_notes("tag:notesforge::retired")
+    note = col.get_note(nid)
+    assert note.guid == genanki.guid_for(BULLET_KEY) and note.tags == ["notesforge::retired"]
+    [card] = note.cards()
+    assert col.decks.name(card.did) == "History::Stalin’s Dictatorship::The death of Lenin"
+    col.close()
+
+
+def test_a_record_that_cannot_be_written_is_a_warning_and_the_deck_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write(tmp_path)
+
+    def full_disk(target: Path, data: bytes) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(record, "write_bytes_atomically", full_disk)
+    [outcome] = build(source, monkeypatch, EPOCH)
+    assert outcome.path.exists() and not record.record_path(source).exists()
+    assert "cannot write the card record ([Errno 28] No space left on device)" in outcome.warnings[-1].message

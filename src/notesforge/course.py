@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .model import Location, Meta, Notes, Section, Setting, Source, Text
+from .model import IssuedCard, Location, Meta, Notes, Section, Setting, Source, Text
 
 SEPARATOR = "/"  # between a unit's id and a section id in `as_notes()`
 
@@ -26,6 +26,8 @@ class Course:
     source: Source  # the course file; its sha256 covers the units' too, its epoch is the newest
     # The course's own `[export.FORMAT]` tables, the settings of the course outputs.
     settings: Mapping[str, Mapping[str, Setting]] = field(default_factory=lambda: MappingProxyType({}))
+    # Cards the course's deck once issued and no longer does (the course's card record), shipped retired.
+    retired: tuple[IssuedCard, ...] = ()
     derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -34,7 +36,7 @@ class Course:
 
     def __reduce__(self):
         plain = {fmt: dict(table) for fmt, table in self.settings.items()}
-        return (Course, (self.meta, self.units, self.source, plain))
+        return (Course, (self.meta, self.units, self.source, plain, self.retired))
 
     def unit(self, unit_id: str) -> Notes:
         return next(unit for unit in self.units if unit.meta.id == unit_id)

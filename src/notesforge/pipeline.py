@@ -98,7 +98,7 @@ def build(
     if problems:
         raise NotesError(problems, _texts(notes))
     update, issuing = None, {}
-    if card_record is not None and not isinstance(notes, Course):
+    if card_record is not None:
         issuing = _issuing(notes, resolved)
         if issuing:
             update = record.plan(Path(card_record), (card for cards in issuing.values() for card in cards))
@@ -111,10 +111,10 @@ def build(
             on_done(outcome)
     done = _run_all(notes, list(resolved), out, resolved, jobs, on_done)
     if update is not None and all(done[name].ok for name in issuing):
-        update.write()
+        unwritten = update.write()
         for name in issuing:
             outcome = done[name]
-            warnings = outcome.warnings + update.warnings
+            warnings = outcome.warnings + update.warnings + unwritten
             done[name] = dataclasses.replace(outcome, warnings=warnings, inputs=(str(update.path),))
     return [broken.get(name) or done[name] for name in names]
 
@@ -140,13 +140,18 @@ def source_texts(paths: Iterable[str]) -> dict[str, str]:
     return texts
 
 
-def _issuing(notes: Notes, resolved: dict[str, Resolved]) -> dict[str, list]:
+def _issuing(notes: Notes | Course, resolved: dict[str, Resolved]) -> dict[str, list]:
     """The cards each format that hands out cards issues, by format (a plugin that fails here is
     left out of the record; its `export()` reports the problem)."""
     issuing = {}
     for name, config in resolved.items():
         try:
-            cards = registry.get(name)().issued(notes, config)
+            exporter = registry.get(name)()
+            if isinstance(notes, Course):
+                assert isinstance(config, tuple)
+                cards = exporter.issued_course(notes, *config)
+            else:
+                cards = exporter.issued(notes, config)
         except Exception:  # one broken exporter must not stop the build
             continue
         if cards is not None:

@@ -1,7 +1,8 @@
 """The card record: beside each notes file, every card its deck has issued, so none is lost.
 
-`notes.toml` has `notes.cards`, written by every build of the Anki deck and committed with the
-notes. One card a line, sorted by key, tab-separated (tabs, newlines and backslashes escaped):
+`notes.toml` has `notes.cards` (a course file `course.toml`, for the course's deck, `course.cards`),
+written by every build of the Anki deck and committed with the notes. One card a line, sorted by
+key, tab-separated (tabs, newlines and backslashes escaped):
 
     key  guid  state  kind  deck  front
 
@@ -17,12 +18,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from .cards import CardKind
+from .course import Course
 from .diagnostics import Diagnostic, NotesError
 from .files import write_bytes_atomically
 from .inline import InlineSyntaxError, parse, unparse
 from .model import IssuedCard, Location, Notes
+
+N = TypeVar("N", Notes, Course)
 
 SUFFIX = ".cards"
 HEADER = (
@@ -54,23 +59,29 @@ class Update:
     warnings: tuple[Diagnostic, ...]
     text: str
 
-    def apply(self, notes: Notes) -> Notes:
-        """`notes` with the retired cards, for the exporters (the cards already made are kept)."""
+    def apply(self, notes: N) -> N:
+        """`notes` (or a course) with the retired cards, for the exporters (what is computed is kept)."""
         if not self.retired:
             return notes
         out = replace(notes, retired=self.retired)
         out.derived.update(notes.derived)
         return out
 
-    def write(self) -> None:
-        """Write the record, unless it already says the same (its time stamp then stays, for the cache)."""
+    def write(self) -> tuple[Diagnostic, ...]:
+        """Write the record, unless it already says the same (its time stamp then stays, for the
+        cache); a record that cannot be written is a warning: the deck is built."""
         data = self.text.encode("utf-8")
         try:
             if self.path.read_bytes() == data:
-                return
+                return ()
         except OSError:
             pass
-        write_bytes_atomically(self.path, data)
+        try:
+            write_bytes_atomically(self.path, data)
+        except OSError as exc:
+            message = f"cannot write the card record ({exc}): cards the deck issued now may not be retired later"
+            return (Diagnostic(Location(str(self.path), 0, 0), message, "warning"),)
+        return ()
 
 
 def plan(path: Path, issued: Iterable[IssuedCard]) -> Update:
@@ -95,12 +106,13 @@ def plan(path: Path, issued: Iterable[IssuedCard]) -> Update:
 
 
 def _moved(path: Path, previous: Sequence[IssuedCard], current: dict[str, IssuedCard]) -> list[Diagnostic]:
-    """A warning for each deck whose cards the notes now put in another deck (a renamed section)."""
+    """A warning for each renamed deck (a section, a unit, the notes' title) whose cards now go to
+    another deck: one for a renamed deck and its subdecks together."""
     moved: dict[tuple[str, str], list[IssuedCard]] = {}
     for old in previous:
         new = current.get(old.key)
         if new is not None and new.deck != old.deck:
-            moved.setdefault((old.deck, new.deck), []).append(new)
+            moved.setdefault(_renamed(old.deck, new.deck), []).append(new)
     return [
         Diagnostic(
             cards[0].loc or Location(str(path), 0, 0),
@@ -111,6 +123,14 @@ def _moved(path: Path, previous: Sequence[IssuedCard], current: dict[str, Issued
         )
         for (old, new), cards in moved.items()
     ]
+
+
+def _renamed(old: str, new: str) -> tuple[str, str]:
+    """The decks that were renamed: `old` and `new` without the subdecks they end in alike."""
+    old_parts, new_parts = old.split("::"), new.split("::")
+    while len(old_parts) > 1 and len(new_parts) > 1 and old_parts[-1] == new_parts[-1]:
+        old_parts, new_parts = old_parts[:-1], new_parts[:-1]
+    return "::".join(old_parts), "::".join(new_parts)
 
 
 # --- the file -------------------------------------------------------------------------

@@ -314,6 +314,28 @@ def _note_type(kind: CardKind, reverse: bool) -> NoteType:
     return CLOZE if kind is CardKind.CLOZE else REVERSED if reverse or kind in _TWO_WAY else BASIC
 
 
+def issued_cards(
+    notes: Notes, kinds: Iterable[str], names: Mapping[tuple[str, ...], str], under: tuple[str, ...] = ()
+) -> list[IssuedCard]:
+    """The cards of `kinds` as the card record keeps them, each in its deck of `names` (keyed by
+    `under` and its section ids). genanki is imported for the GUIDs: builds only."""
+    import genanki
+
+    paths = section_paths(notes)
+    return [
+        IssuedCard(
+            card.key,
+            note_guid(genanki, card),
+            card.kind.value,
+            card.reverse,
+            names[(*under, *_ids(paths[card.section.id]))],
+            card.question,
+            card.section.loc,
+        )
+        for card in _chosen(notes, kinds)
+    ]
+
+
 def _note(notes: Notes, card: Card, path: tuple[Section, ...], guid: str, image: Media | None = None) -> AnkiNote:
     # The context: the section's title, after its parents' for a subsection.
     context = " › ".join(
@@ -348,10 +370,10 @@ _OLD_DECK = "notesforge::retired"
 
 
 def retired_notes(
-    notes: Notes, names: Mapping[tuple[str, ...], str]
+    retired: Iterable[IssuedCard], names: Mapping[tuple[str, ...], str]
 ) -> tuple[list[AnkiNote], dict[tuple[str, ...], str]]:
-    """The cards of `notes.retired` as notes saying they were removed, and the decks they need
-    besides `names`.
+    """`retired` cards (`Notes.retired`, `Course.retired`) as notes saying they were removed, and
+    the decks they need besides `names`.
 
     Each keeps the GUID, the note type and the deck the students have it under (a note whose type
     changed would not be updated on import), shows its old question under the notice, and is
@@ -361,7 +383,7 @@ def retired_notes(
     out: list[AnkiNote] = []
     extra: dict[tuple[str, ...], str] = {}
     notice = field_text(RETIRED_NOTICE)
-    for old in notes.retired:
+    for old in retired:
         kind = _note_type(CardKind(old.kind), old.reverse)
         front = render(old.front, CLOZE_HTML if kind is CLOZE else HTML)
         fields = (front, "", "", notice)
@@ -441,22 +463,16 @@ class AnkiExporter(Exporter):
     config_class = AnkiConfig
 
     def issued(self, notes: Notes, config: AnkiConfig) -> list[IssuedCard]:
-        """Every note of the deck as the card record keeps it (genanki for the GUIDs: builds only)."""
-        import genanki
+        """Every note of the deck as the card record keeps it."""
+        return issued_cards(notes, config.kinds, deck_names(notes, config.deck, config.numbered))
 
-        names = deck_names(notes, config.deck, config.numbered)
-        paths = section_paths(notes)
+    def issued_course(self, course: Course, config: AnkiConfig, units: Sequence[AnkiConfig]) -> list[IssuedCard]:
+        """Every note of the course's deck as the card record beside the course file keeps it."""
+        names = course_deck_names(course, config.deck, config.numbered, units)
         return [
-            IssuedCard(
-                card.key,
-                note_guid(genanki, card),
-                card.kind.value,
-                card.reverse,
-                names[_ids(paths[card.section.id])],
-                card.question,
-                card.section.loc,
-            )
-            for card in _chosen(notes, config.kinds)
+            card
+            for unit, unit_config in zip(course.units, units, strict=True)
+            for card in issued_cards(unit, unit_config.kinds, names, (unit.meta.id,))
         ]
 
     def export(self, notes: Notes, path: Path, config: AnkiConfig) -> None:
@@ -465,7 +481,7 @@ class AnkiExporter(Exporter):
             where = notes.meta.loc or Location(notes.source.path, 0, 0)
             self.warn(where, "the deck has no cards: the notes make none of the kinds chosen (anki.kinds)")
         names = deck_names(notes, config.deck, config.numbered)
-        retired, old_decks = retired_notes(notes, names)
+        retired, old_decks = retired_notes(notes.retired, names)
         self._write(notes, anki_notes + retired, names | old_decks, path)
 
     def export_course(self, course: Course, path: Path, config: AnkiConfig, units: Sequence[AnkiConfig]) -> None:
@@ -473,8 +489,9 @@ class AnkiExporter(Exporter):
         anki_notes, names = course_notes(course, config.deck, config.numbered, units)
         if not anki_notes:
             self.warn(course.meta.loc or Location(course.source.path, 0, 0), "the course's deck has no cards")
+        retired, old_decks = retired_notes(course.retired, names)
         # The course as one document gives the deck ids (from the course id) and the time stamp.
-        self._write(course.as_notes(), anki_notes, names, path)
+        self._write(course.as_notes(), anki_notes + retired, names | old_decks, path)
 
     def _write(
         self, notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple[str, ...], str], path: Path
@@ -494,14 +511,10 @@ def course_notes(
     student who has a unit's deck gets no duplicate from the course's), under the unit's id in
     the deck tree and with their tags under the course's tag. `units` are the units' settings.
     """
-    base = "::".join(part.strip() for part in root.split("::") if part.strip())
-    names: dict[tuple[str, ...], str] = {(): base or _deck_part(course.meta.title, course.meta.id)}
+    names = course_deck_names(course, root, numbered, units)
     out: list[AnkiNote] = []
     problems: list[Diagnostic] = []
-    for n, (unit, config) in enumerate(zip(course.units, units, strict=True), 1):
-        part = _deck_part(unit.meta.title, unit.meta.id)
-        unit_root = names[()] + "::" + (f"{n:0{max(2, len(str(len(course.units))))}d} {part}" if numbered else part)
-        names.update({(unit.meta.id, *ids): name for ids, name in deck_names(unit, unit_root, config.numbered).items()})
+    for unit, config in zip(course.units, units, strict=True):
         try:
             made = build_notes(unit, config.kinds)
         except NotesError as exc:
@@ -518,6 +531,20 @@ def course_notes(
     if problems:
         raise NotesError(problems)
     return out, names
+
+
+def course_deck_names(
+    course: Course, root: str, numbered: bool, units: Sequence[AnkiConfig]
+) -> dict[tuple[str, ...], str]:
+    """Deck names of a course's deck: the course (key `()`), each unit (`(UNIT,)`) and each unit's
+    sections (`(UNIT, *section ids)`)."""
+    base = "::".join(part.strip() for part in root.split("::") if part.strip())
+    names: dict[tuple[str, ...], str] = {(): base or _deck_part(course.meta.title, course.meta.id)}
+    for n, (unit, config) in enumerate(zip(course.units, units, strict=True), 1):
+        part = _deck_part(unit.meta.title, unit.meta.id)
+        unit_root = names[()] + "::" + (f"{n:0{max(2, len(str(len(course.units))))}d} {part}" if numbered else part)
+        names.update({(unit.meta.id, *ids): name for ids, name in deck_names(unit, unit_root, config.numbered).items()})
+    return names
 
 
 def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple[str, ...], str], path: Path) -> None:

@@ -167,6 +167,10 @@ class Exporter:
         """
         return None
 
+    def issued_course(self, course: Course, config: Any, units: Sequence[Any]) -> list[IssuedCard] | None:
+        """`issued()` for the output of a whole course (`export_course`), or None."""
+        return None
+
     def export(self, notes: Notes, path: Path, config: Any) -> None:
         """Write the output to `path`: a temporary file, renamed into place when this returns.
 
