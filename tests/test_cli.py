@@ -320,6 +320,12 @@ def test_a_third_party_exporter_plugs_in_through_the_entry_point_group(tmp_path:
     assert code == 0, err
     written = (out_dir / "stalin-ussr-1924-41.words.txt").read_text()
     assert written.splitlines()[0] == "death-of-lenin: 4 w"
+    # Editors learn its settings from the schema, as `check` does from its Config.
+    formats = json.loads(run("schema")[1])["$defs"]["export"]["properties"]
+    assert formats["wordcount"]["properties"] == {
+        "label": {"description": "What to call them", "type": "string", "default": "words"}
+    }
+    assert formats["broken"]["properties"] == {} and formats["broken"]["additionalProperties"] is False
 
 
 @pytest.mark.usefixtures("plugins")
