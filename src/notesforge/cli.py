@@ -425,16 +425,16 @@ def init(directory: str, course: bool, force: bool) -> None:
         raise click.ClickException(f"{', '.join(existing)} already there; use --force to overwrite")
     kinds = {target: "course" if template == "course.toml" else "notes" for target, template in files.items()}
     root.mkdir(parents=True, exist_ok=True)
-    schemas = [root / SCHEMA_FILES[kind] for kind in sorted(set(kinds.values()))]
-    for kind, path in zip(sorted(set(kinds.values())), schemas, strict=True):
+    schemas = {kind: root / SCHEMA_FILES[kind] for kind in sorted(set(kinds.values()))}
+    for kind, path in schemas.items():
         path.write_text(_schema_json(kind), encoding="utf-8")
     templates = resources.files("notesforge").joinpath("templates")
     for target, template in files.items():
         target.parent.mkdir(parents=True, exist_ok=True)
-        directive = _schema_directive(root / SCHEMA_FILES[kinds[target]], target)
+        directive = _schema_directive(schemas[kinds[target]], target)
         target.write_text(directive + templates.joinpath(template).read_text(encoding="utf-8"), encoding="utf-8")
     first = next(iter(files))
-    click.echo(f"wrote {', '.join(map(str, [*files, *schemas]))}; check it with: notesforge check {first}")
+    click.echo(f"wrote {', '.join(map(str, [*files, *schemas.values()]))}; check it with: notesforge check {first}")
 
 
 def _schema_directive(schema: Path, target: Path) -> str:

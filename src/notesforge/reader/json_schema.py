@@ -26,7 +26,7 @@ ANY_EXPORT: dict[str, Any] = {
 }
 
 
-def ref(name: str) -> dict[str, Any]:
+def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
 
 
@@ -34,7 +34,7 @@ def json_schema(export: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON Schema of notes files; `export` is the schema of their `[export]` table."""
     defs: dict[str, Any] = {
         "notes": _object("notes"),
-        "section": _object("section", block={"items": ref("block")}, section={"items": ref("section")}),
+        "section": _object("section", block={"items": _ref("block")}, section={"items": _ref("section")}),
         "block": _block(),
         "column": _object("column", points={"items": _string_or("point"), "minItems": 1}),
         "grid-row": _object("grid-row", cells={"items": {"type": "string"}, "minItems": 1}),
@@ -44,12 +44,9 @@ def json_schema(export: dict[str, Any] | None = None) -> dict[str, Any]:
         defs[name] = _object(name)
     for block in BLOCK_TYPES:
         defs[block] = _object(block, **_block_overrides(block))
-    return _document(
-        "notesforge notes",
-        "Revision notes for notesforge (source/notes.toml).",
-        _object("document", notes=ref("notes"), export=ref("export"), section={"items": ref("section"), "minItems": 1}),
-        defs,
-    )
+    sections = {"items": _ref("section"), "minItems": 1}
+    top = _object("document", notes=_ref("notes"), export=_ref("export"), section=sections)
+    return _document("notesforge notes", "Revision notes for notesforge (source/notes.toml).", top, defs)
 
 
 def course_json_schema(export: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -58,7 +55,7 @@ def course_json_schema(export: dict[str, Any] | None = None) -> dict[str, Any]:
     return _document(
         "notesforge course",
         "A notesforge course (course.toml): notes files built as one.",
-        _object("course-document", course=course, export=ref("export")),
+        _object("course-document", course=course, export=_ref("export")),
         {"export": export or ANY_EXPORT},
     )
 
@@ -76,7 +73,7 @@ def _block() -> dict[str, Any]:
         "required": ["type"],
         "properties": {"type": {"enum": list(BLOCK_TYPES), "description": "Block type."}},
         "allOf": [
-            {"if": {"properties": {"type": {"const": block}}, "required": ["type"]}, "then": ref(block)}
+            {"if": {"properties": {"type": {"const": block}}, "required": ["type"]}, "then": _ref(block)}
             for block in BLOCK_TYPES
         ],
     }
@@ -88,17 +85,17 @@ def _block_overrides(block: str) -> dict[str, dict[str, Any]]:
     if block == "bullets":
         overrides["items"] = {"items": _string_or("bullet"), "minItems": 1}
     elif block in ITEM_TABLE:
-        overrides["items"] = {"items": ref(ITEM_TABLE[block]), "minItems": 1}
+        overrides["items"] = {"items": _ref(ITEM_TABLE[block]), "minItems": 1}
     elif block == "cards":
         # As the reader tells them apart: a card with `cloze` is a cloze card, any other a basic card.
-        card = {"if": {"type": "object", "required": ["cloze"]}, "then": ref("cloze-card"), "else": ref("basic-card")}
+        card = {"if": {"type": "object", "required": ["cloze"]}, "then": _ref("cloze-card"), "else": _ref("basic-card")}
         overrides["items"] = {"items": card, "minItems": 1}
     elif block == "table":
-        overrides["columns"] = {"items": ref("column"), "minItems": 2}
+        overrides["columns"] = {"items": _ref("column"), "minItems": 2}
     elif block == "grid":
         overrides["columns"] = {"items": {"type": "string", "minLength": 1}, "minItems": 1}
         overrides["ask"] = {"items": {"enum": list(GRID_ASK)}, "minItems": 1, "uniqueItems": True}
-        overrides["rows"] = {"items": ref("grid-row"), "minItems": 1}
+        overrides["rows"] = {"items": _ref("grid-row"), "minItems": 1}
     return overrides
 
 
@@ -108,7 +105,7 @@ def _string_or(table: str) -> dict[str, Any]:
         "type": ["string", "object"],
         "if": {"type": "string"},
         "then": {"minLength": 1},
-        "else": {"if": {"type": "object"}, "then": ref(table)},
+        "else": {"if": {"type": "object"}, "then": _ref(table)},
     }
 
 
