@@ -233,6 +233,12 @@ def test_narrowed_kinds_retire_the_cards_left_out(tmp_path: Path, monkeypatch: p
     assert {note.tags for note in retired} == {(exporter.RETIRED_TAG,)}
 
 
+def test_the_record_sits_beside_the_notes_and_is_never_the_notes() -> None:
+    assert record.record_path("history/units/01-weimar.toml") == Path("history/units/01-weimar.cards")
+    assert record.record_path("course.toml") == Path("course.cards")
+    assert record.record_path("odd.cards") == Path("odd.cards.cards")
+
+
 def test_no_record_is_left_among_the_tests() -> None:
     assert not list(TESTS.rglob(f"*{record.SUFFIX}"))
 

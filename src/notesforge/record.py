@@ -46,7 +46,9 @@ _CONFLICT = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
 
 def record_path(source: str | Path) -> Path:
     """The record of a notes file: `notes.toml` -> `notes.cards`, in the same folder."""
-    return Path(source).with_suffix(SUFFIX)
+    path = Path(source)
+    # Never the source itself (a notes file named `x.cards`).
+    return path.with_suffix(SUFFIX) if path.suffix != SUFFIX else path.with_name(path.name + SUFFIX)
 
 
 @dataclass(frozen=True, slots=True)
