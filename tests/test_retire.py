@@ -22,14 +22,17 @@ from notesforge.model import IssuedCard, Text
 
 BULLET = '  "Petrograd was renamed [[Leningrad]].",\n'
 CARD = '  { q = "Why did Stalin alter photographs?", a = "To show how close he was to Lenin" },\n'
+TERM = '  { term = "Kulaks", definition = "Peasants supposed to have grown rich under NEP; Stalin attacked them." },\n'
 BULLET_KEY = "stalin-ussr-1924-41/death-of-lenin/bullet/leningrad"
 CARD_KEY = "stalin-ussr-1924-41/who-would-succeed-lenin/card/why-did-stalin-alter-photographs"
+TERM_KEY = "stalin-ussr-1924-41/key-terms/term/kulaks"
 TITLE = 'title = "The death of Lenin"'
 
 
 def write(folder: Path, *, without: tuple[str, ...] = (), renamed: bool = False) -> Path:
-    """The seed in `folder`, less the lines `without`, with its first section retitled if `renamed`."""
-    text = SEED.read_text(encoding="utf-8")
+    """The seed in `folder` with its terms asked both ways (two cards a note), less the lines
+    `without`, with its first section retitled if `renamed`."""
+    text = SEED.read_text(encoding="utf-8").replace('ask = "definition"', 'ask = "both"')
     for line in (*without, TITLE if renamed else ""):
         assert not line or text.count(line) == 1
     for line in without:
@@ -78,17 +81,22 @@ def test_removed_cards_are_retired_in_a_students_anki_and_come_back(
     assert warning.loc.path == str(tmp_path / "notes.cards") and "no card record" in warning.message
     col = open_collection(tmp_path / "anki")
     assert len(import_deck(col, first.path).new) == col.note_count() == 89
-    # The student reviews a card that will be retired and one that stays.
-    guids = {genanki.guid_for(key): key for key in (BULLET_KEY, CARD_KEY)}
-    for query in ('"Front:Why did Stalin alter photographs?"', '"Front:Which city was renamed Leningrad?"'):
-        card = col.get_card(col.find_cards(query)[0])
+    # The student reviews cards that will be retired and one that stays.
+    guids = {genanki.guid_for(key): key for key in (BULLET_KEY, CARD_KEY, TERM_KEY)}
+    asked = {
+        BULLET_KEY: ["Petrograd was renamed [...]."],
+        CARD_KEY: ["Why did Stalin alter photographs?"],
+        TERM_KEY: ["Kulaks", "Kulaks"],  # both ways: the reverse card shows the notice too
+    }
+    for front in ("Why did Stalin alter photographs?", "Which city was renamed Leningrad?", "Kulaks"):
+        [card] = [col.get_card(cid) for cid in col.find_cards(f'"Front:{front}"', order=True)][:1]
         card.start_timer()
         col.sched.answerCard(card, 4)
     history = col.db.all("select id, cid, ease, ivl from revlog")
     before = snapshot(col)
 
-    # A bullet and an explicit card leave the notes; a later build retires exactly those two.
-    write(tmp_path, without=(BULLET, CARD))
+    # A bullet, an explicit card and a term leave the notes; a later build retires exactly those.
+    write(tmp_path, without=(BULLET, CARD, TERM))
     [second] = build(source, monkeypatch, EPOCH + 1000)
     assert second.warnings == ()
     assert {k: v for k, v in states(source).items() if v == "retired"} == dict.fromkeys(guids.values(), "retired")
@@ -104,12 +112,11 @@ def test_removed_cards_are_retired_in_a_students_anki_and_come_back(
             continue
         assert tags == ("notesforge::retired",) and cards == before[guid][2]  # same deck, same reviews
         [nid] = [nid for nid in col.find_notes("tag:notesforge::retired") if col.get_note(nid).guid == guid]
-        [front] = [text_of(card.question()) for card in col.get_note(nid).cards()]
-        asked = "Why did Stalin alter photographs?" if guids[guid] == CARD_KEY else "Petrograd was renamed [...]."
-        assert front == f"{exporter.RETIRED_NOTICE} {asked}"
+        fronts = [text_of(card.question()) for card in sorted(col.get_note(nid).cards(), key=lambda c: c.ord)]
+        assert fronts == [f"{exporter.RETIRED_NOTICE} {question}" for question in asked[guids[guid]]]
 
     # The card comes back (same GUID, untagged); the first section is retitled: the build warns.
-    write(tmp_path, without=(BULLET,), renamed=True)
+    write(tmp_path, without=(BULLET, TERM), renamed=True)
     [third] = build(source, monkeypatch, EPOCH + 2000)
     [moved] = third.warnings
     assert moved.loc.line == 36 and "'Stalin’s Dictatorship::The death of Lenin' is now" in moved.message
@@ -121,7 +128,8 @@ def test_removed_cards_are_retired_in_a_students_anki_and_come_back(
     assert back.guid == genanki.guid_for(CARD_KEY) and back.tags == ["stalin-ussr-1924-41::who-would-succeed-lenin"]
     assert back.fields == list(before[back.guid][0])
     assert {col.get_note(nid).guid for nid in col.find_notes("tag:notesforge::retired")} == {
-        genanki.guid_for(BULLET_KEY)
+        genanki.guid_for(BULLET_KEY),
+        genanki.guid_for(TERM_KEY),
     }
     assert col.db.all("select id, cid, ease, ivl from revlog") == history
     col.close()
@@ -140,7 +148,7 @@ def test_a_source_with_no_removed_cards_builds_the_same_deck_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = write(tmp_path)
-    plain = notesforge.build(notesforge.load(SEED), ["anki"], tmp_path / "plain")[0].path
+    plain = notesforge.build(notesforge.load(source), ["anki"], tmp_path / "plain")[0].path  # keeps no record
     [first] = build(source, monkeypatch, EPOCH)
     [again] = pipeline.build_source(source, ["anki"], tmp_path / "again")  # the record in place now
     assert again.warnings == ()
