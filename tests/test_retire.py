@@ -176,6 +176,23 @@ def test_the_record_is_sorted_one_card_a_line_and_survives_any_text(tmp_path: Pa
     assert record.render([card for card in read if card.key != odd.key], [odd]) == text
 
 
+def test_an_unchanged_record_plans_as_reading_it_would(tmp_path: Path) -> None:
+    # A record that says what the build would write is not read line by line (the usual rebuild);
+    # the plan must be the one reading it gives, and a record with a line break that reading
+    # splits on must still be read, and refused.
+    notes = notesforge.load(SEED)
+    issued = exporter.AnkiExporter().issued(notes, exporter.AnkiConfig())
+    path = tmp_path / "notes.cards"
+    path.write_text(record.render(issued), encoding="utf-8")
+    plan = record.plan(path, issued)
+    assert (plan.retired, plan.warnings, plan.text) == ((), (), path.read_text(encoding="utf-8"))
+    assert len(record.read(path)) == len(issued)
+    odd = IssuedCard("z/odd", "g", "basic", False, "Deck", (Text("one\u2028two"),))
+    path.write_text(record.render([*issued, odd]), encoding="utf-8")
+    with pytest.raises(NotesError, match="tab-separated columns"):
+        record.plan(path, [*issued, odd])
+
+
 def test_a_broken_record_is_a_located_error_before_anything_is_written(tmp_path: Path) -> None:
     source = write(tmp_path)
     good = "k\tg\tissued\tbasic\tDeck\tWhat?"

@@ -217,19 +217,30 @@ def clozes(rich: Rich) -> list[Cloze]:
     return found
 
 
+# A backslash before each character that would be markup: in text, and in a cloze's answer or hint.
+_TEXT_ESCAPES = str.maketrans({c: "\\" + c for c in "*[]|\\"})
+_CLOZE_ESCAPES = str.maketrans({c: "\\" + c for c in "[]|\\"})
+_TEXT_MARKUP = re.compile(r"[*\[\]|\\]")
+
+
+def _escaped(value: str, table: dict[int, str]) -> str:
+    # A search first: most text holds no markup character, and translating is much slower.
+    return value.translate(table) if _TEXT_MARKUP.search(value) else value
+
+
 def unparse(rich: Rich) -> str:
     """Source markup for `rich`, so that `parse(unparse(r)) == r`."""
     parts: list[str] = []
     for node in rich:
         if isinstance(node, Text):
-            parts.append(re.sub(r"([*\[\]|\\])", r"\\\1", node.value))
+            parts.append(_escaped(node.value, _TEXT_ESCAPES))
         elif isinstance(node, Emphasis):
             parts.append(f"*{unparse(node.children)}*")
         elif isinstance(node, Strong):
             parts.append(f"**{unparse(node.children)}**")
         else:
-            esc = re.sub(r"([\[\]|\\])", r"\\\1", node.answer)
-            hint = "|" + re.sub(r"([\[\]|\\])", r"\\\1", node.hint) if node.hint else ""
+            esc = _escaped(node.answer, _CLOZE_ESCAPES)
+            hint = "|" + _escaped(node.hint, _CLOZE_ESCAPES) if node.hint else ""
             parts.append(f"[[{esc}{hint}]]")
     return "".join(parts)
 
