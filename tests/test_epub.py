@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from support import calibre
 from support.cardimages import DOT, card_notes
 from support.epubcheck import Report, java, run_epubcheck
 
 import notesforge
 from notesforge.cards import generate
+from notesforge.exporters import _cover as cover
 from notesforge.exporters import epub as exporter
 from notesforge.inline import clozes, plain
 from notesforge.model import (
@@ -266,8 +268,8 @@ def test_package_shape_avoids_the_ebooklib_traps(book: Booklet) -> None:
     assert book.zip.read("mimetype") == b"application/epub+zip"
     assert not [n for n in names if re.search(r"[^A-Za-z0-9._/-]", n)]  # no spaces or odd characters
     assert book.opf.get("version") == "3.0"
-    # A title page, the contents, then one document per top-level section, all linear.
-    assert book.spine[:2] == ["EPUB/title.xhtml", "EPUB/nav.xhtml"] and len(book.spine) == 2 + 7
+    # The cover, a title page, the contents, then one document per top-level section, all linear.
+    assert book.spine[:3] == ["EPUB/cover.xhtml", "EPUB/title.xhtml", "EPUB/nav.xhtml"] and len(book.spine) == 3 + 7
     assert not book.opf.xpath("//opf:itemref[@linear='no']", namespaces=NS)
     manifest = book.manifest()
     ncx = [i for i in manifest.values() if i.get("media-type") == "application/x-dtbncx+xml"]
@@ -291,7 +293,11 @@ def test_contents_in_nav_and_ncx(seed: Notes, book: Booklet) -> None:
     labels = [words(t) for t in ncx.xpath("//ncx:navMap/ncx:navPoint/ncx:navLabel/ncx:text/text()", namespaces=NS)]
     assert labels == tops
     assert ncx.findtext("ncx:docTitle/ncx:text", namespaces=NS) == seed.meta.title
-    assert book.nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS) == ["toc", "bodymatter"]
+    [landmarks] = book.nav.xpath("//x:nav[@epub:type='landmarks']", namespaces=NS)
+    assert landmarks.xpath(".//x:a/@epub:type", namespaces=NS) == ["cover", "toc", "bodymatter"]
+    # For reading systems only: hidden, and hidden by the stylesheet too (calibre ignores the attribute).
+    assert landmarks.get("hidden") == "" and book.nav.xpath("//x:nav[@hidden]", namespaces=NS) == [landmarks]
+    assert "[hidden] { display: none; }" in book.zip.read("EPUB/" + exporter.CSS_NAME).decode()
 
 
 # --- content -----------------------------------------------------------------------
@@ -364,8 +370,14 @@ def test_comparison_table_has_caption_and_header_row(seed: Notes, book: Booklet)
     assert [text_of(th) for th in header] == ["Factors in favour of Stalin", "Factors in favour of Trotsky"]
     rows = [[text_of(td) for td in tr.iterfind("x:td", NS)] for tr in table.iterfind("x:tbody/x:tr", NS)]
     columns = [list(col) for col in zip(*rows, strict=True)]
-    assert columns == [[words(plain(dated(p))) for p in c.points] for c in block.columns]
-    assert columns[1][0] == "October 1917 — Trotsky had carried out the Bolshevik seizure of power in October 1917."
+    # Each point starts with its column's heading, hidden from sight, for reading without the grid.
+    assert columns == [[f"{plain(c.heading)}: {words(plain(dated(p)))}" for p in c.points] for c in block.columns]
+    assert columns[1][0] == (
+        "Factors in favour of Trotsky: October 1917 — Trotsky had carried out the Bolshevik seizure of power in "
+        "October 1917."
+    )
+    labels = table.xpath("x:tbody/x:tr/x:td/*[1]", namespaces=NS)
+    assert {(el.get("class"), el.tag.split("}")[1]) for el in labels} == {("column-label", "span")} and len(labels) == 8
 
 
 def test_a_grid_names_each_cell_by_its_row_and_column_heading(booklets: dict[str, Path]) -> None:
@@ -381,8 +393,13 @@ def test_a_grid_names_each_cell_by_its_row_and_column_heading(booklets: dict[str
     rows = list(table.iterfind("x:tbody/x:tr", NS))
     assert [(r[0].tag, r[0].get("scope")) for r in rows] == [(f"{{{NS['x']}}}th", "row")] * 3
     got = [[text_of(cell) for cell in row] for row in rows]
-    assert got == [[words(plain(r.heading)), *(words(plain(c.text)) for c in r.cells)] for r in plans.rows]
-    assert got[1][2] == ""  # the empty cell
+    columns = [plain(h) for h in plans.columns]
+    cells = [zip(columns, r.cells, strict=True) for r in plans.rows]
+    assert got == [
+        [words(plain(r.heading)), *(f"{h}: {words(plain(c.text))}" if plain(c.text) else "" for h, c in cells)]
+        for r, cells in zip(plans.rows, cells, strict=True)
+    ]
+    assert got[0][1] == "Aims: Heavy industry: coal, iron, steel" and got[1][2] == ""  # the empty cell is empty
     assert [text_of(k) for k in rows[0].iterfind("x:td/x:strong", NS)] == ["coal, iron, steel", "doubled"]
     # No caption, no corner: no <caption>, and an empty data cell above the row headings.
     second = tables[1]
@@ -507,6 +524,97 @@ def test_explicit_cloze_cards_are_asked_per_deletion(seed: Notes, book: Booklet)
     ) in pairs
 
 
+def test_numbered_lists_are_indented_for_their_widest_number(seed: Notes, book: Booklet) -> None:
+    # The seed's succession section asks ten questions: its second run ends at "10.".
+    doc = book.section_doc(seed.sections[2])
+    runs = [(int(ol.get("start")), len(ol), ol.get("class")) for ol in doc.iterfind(".//x:ol", NS)]
+    assert runs == [(1, 8, "questions digits-1"), (9, 2, "questions digits-2")]
+    css = book.zip.read("EPUB/" + exporter.CSS_NAME).decode()
+    indents = {int(n): float(em) for n, em in re.findall(r"ol\.digits-(\d) \{ padding-left: ([\d.]+)em; \}", css)}
+    assert sorted(indents) == [2, 3, 4] and indents[2] < indents[3] < indents[4]
+    assert [exporter.digits_class(n) for n in (9, 10, 999, 1000, 123456)] == [
+        "digits-1",
+        "digits-2",
+        "digits-3",
+        "digits-4",
+        "digits-4",
+    ]
+
+
+# --- the cover ---------------------------------------------------------------------
+
+
+def test_cover_is_drawn_from_the_title_subtitle_and_course(seed: Notes, book: Booklet) -> None:
+    manifest = book.manifest()
+    [image] = [i for i in manifest.values() if "cover-image" in (i.get("properties") or "").split()]
+    assert (image.get("href"), image.get("media-type")) == (exporter.COVER_IMAGE, "image/svg+xml")
+    # EPUB 2 readers find it by <meta name="cover"> and the cover page by the guide.
+    [meta] = book.opf.iterfind("opf:metadata/opf:meta[@name='cover']", NS)
+    assert meta.get("content") == image.get("id")
+    [ref] = book.opf.iterfind("opf:guide/opf:reference[@type='cover']", NS)
+    assert ref.get("href") == "cover.xhtml" == book.spine[0].removeprefix("EPUB/")
+    page = book.document("cover.xhtml")
+    [img] = page.iterfind(".//x:img", NS)
+    assert (img.get("src"), img.get("alt")) == (exporter.COVER_IMAGE, "Stalin’s Dictatorship")
+    svg = etree.fromstring(book.zip.read("EPUB/" + exporter.COVER_IMAGE))
+    lines = [t.text for t in svg.iterfind(".//{http://www.w3.org/2000/svg}text")]
+    assert lines == ["GCSE History — Section B", "Stalin’s", "Dictatorship", "USSR, 1924–41"]
+    label = "Stalin’s Dictatorship — USSR, 1924–41 — GCSE History — Section B"
+    assert svg.findtext("{http://www.w3.org/2000/svg}title") == svg.get("aria-label") == label
+
+
+def test_cover_lines_fit_the_cover() -> None:
+    long = "The Origins, Course and Consequences of the Russian Revolutions and Civil War " * 3
+    lines = cover.layout(long.strip(), "A subtitle", "")
+    title = [line for line in lines if line.bold]
+    assert len(title) == cover.MAX_TITLE_LINES and title[-1].text.endswith("…")
+    assert all(cover.text_width(line.text, line.size) <= cover.WIDTH - 2 * cover.MARGIN for line in lines)
+    assert [line.y for line in lines] == sorted(line.y for line in lines) and lines[-1].y < cover.HEIGHT - 120
+    assert cover.wrap("Supercalifragilisticexpialidocious" * 2, 64, 300)[0] != "Supercalifragilisticexpialidocious" * 2
+    assert cover.cover_svg("Only a title") == cover.cover_svg("Only a title")
+    assert b"<text" in cover.cover_svg("Only a title") and b'font-size="26"' not in cover.cover_svg("Only a title")
+
+
+# --- in calibre ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def calibre_text(booklets: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed booklet as calibre's `ebook-convert` reads it out as text (one conversion, ~4 s)."""
+    out = calibre.convert(booklets["seed"], tmp_path_factory.mktemp("calibre") / "seed.txt")
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_calibre_reads_no_guide_and_tables_point_by_point(seed: Notes, calibre_text: str) -> None:
+    lines = [words(line) for line in calibre_text.splitlines() if line.strip()]
+    assert "Contents" in lines and "Guide" not in lines  # the landmarks are hidden
+    [block] = [b for b in seed.sections[2].blocks if isinstance(b, ComparisonTable)]
+    headings = [plain(c.heading) for c in block.columns]
+    assert f"Stalin or Trotsky: who would succeed Lenin? {headings[0]} {headings[1]}" in lines
+    assert "StalinFactors" not in calibre_text
+    # Read row by row, each point still names its column: Trotsky, not Stalin, led the Red Army.
+    text = words(calibre_text)
+    for heading, column in zip(headings, block.columns, strict=True):
+        for point in column.points:
+            assert f"{heading}: {words(plain(dated(point)))}" in text
+    assert "Factors in favour of Trotsky: He led the Red Army to victory in the Civil War." in text
+
+
+@pytest.mark.slow
+def test_calibre_finds_and_draws_the_cover(book: Booklet, tmp_path: Path) -> None:
+    from PIL import Image  # test-only: Pillow comes with pdfplumber
+
+    shown = calibre.run("ebook-meta", book.path, f"--get-cover={tmp_path / 'cover.jpg'}")
+    assert "Cover saved to" in shown
+    with Image.open(tmp_path / "cover.jpg") as image:
+        width, height = image.size
+        middle = image.convert("RGB").getpixel((width // 2, height // 2))
+    assert width > 500 and height > 700
+    band = tuple(int(cover.BAND[i : i + 2], 16) for i in (1, 3, 5))
+    assert all(abs(a - b) < 24 for a, b in zip(middle, band, strict=True)), middle  # drawn, not blank
+
+
 # --- metadata and sameness -----------------------------------------------------------
 
 
@@ -557,7 +665,13 @@ def test_hostile_text_shows_literally(booklets: dict[str, Path]) -> None:
     for name in book.spine:
         doc = book.document(name)
         tags = {etree.QName(el).localname for el in doc.iter(etree.Element)}
-        assert tags <= OUR_TAGS, (name, tags - OUR_TAGS)  # no <script>, <troika>, <b>, <img>, ...
+        ours = OUR_TAGS | {"img"} if name == "EPUB/cover.xhtml" else OUR_TAGS
+        assert tags <= ours, (name, tags - ours)  # no <script>, <troika>, <b>, <img>, ...
+    # The cover draws the title as text: the same characters, escaped once.
+    cover = etree.fromstring(book.zip.read("EPUB/" + exporter.COVER_IMAGE))
+    assert {etree.QName(el).localname for el in cover.iter(etree.Element)} == {"svg", "title", "rect", "g", "text"}
+    drawn = " ".join(t.text for t in cover.iterfind(".//{http://www.w3.org/2000/svg}text"))
+    assert "R&D <script>alert(" in drawn and "AT&T <troika> ]]> &bogus; [sound:x.mp3]" in drawn
     title = book.document("title.xhtml")
     assert title.findtext("x:head/x:title", namespaces=NS) == hostile.meta.title
     texts = [text_of(el) for el in title.iterfind(".//x:body//x:*", NS)]
@@ -578,7 +692,7 @@ def test_hostile_text_shows_literally(booklets: dict[str, Path]) -> None:
 def test_subsections_nest_in_their_document_with_valid_ids(booklets: dict[str, Path]) -> None:
     nested = nested_notes()
     book = Booklet(booklets["nested"])
-    assert len(book.spine) == 2 + 3  # the subsections are not documents of their own
+    assert len(book.spine) == 3 + 3  # the subsections are not documents of their own
     doc = book.section_doc(nested.sections[0])
     headings = [(etree.QName(h).localname, text_of(h)) for h in doc.xpath("//x:section/*[1]", namespaces=NS)]
     assert headings[:6] == [
@@ -601,9 +715,9 @@ def test_subsections_nest_in_their_document_with_valid_ids(booklets: dict[str, P
     [table] = doc.iterfind(".//x:table", NS)
     assert text_of(table.find("x:caption", NS)) == "Comparison: Left / Right"
     assert [[text_of(td) for td in tr] for tr in table.iterfind("x:tbody/x:tr", NS)] == [
-        ["Point L1", "Point R1"],
-        ["Point L2", ""],
-        ["Point L3", ""],
+        ["Left: Point L1", "Right: Point R1"],
+        ["Left: Point L2", ""],
+        ["Left: Point L3", ""],
     ]
     # Characters XML 1.0 forbids or XHTML treats as errors are dropped.
     assert book.dc("title") == ["Nested notes"] and book.dc("creator") == ["Bell"]

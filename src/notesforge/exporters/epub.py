@@ -1,9 +1,10 @@
 """EPUB 3 booklet for phones and e-readers: `notesforge build --format epub` writes `ID.epub`.
 
-The booklet holds a title page, a contents page (EPUB 3 nav, plus an NCX for older readers)
-and one XHTML document per top-level section. Subsections go inside their top-level section's
-document. Each section document ends with a self-test: the questions of the section's cards,
-each linked to its answer as an EPUB 3 footnote with a link back.
+The booklet holds a cover (an SVG drawn from the title, subtitle and course, `_cover.py`), a
+title page, a contents page (EPUB 3 nav, plus an NCX for older readers; its landmarks nav is
+hidden, being for reading systems) and one XHTML document per top-level section. Subsections go
+inside their top-level section's document. Each section document ends with a self-test: the
+questions of the section's cards, each linked to its answer as an EPUB 3 footnote with a link back.
 
 The XHTML is written here, escaped text and our own tags only, and handed to ebooklib as it is
 (ebooklib's own `EpubHtml` would re-parse it with an HTML parser). ebooklib writes the package
@@ -40,6 +41,7 @@ from ..model import (
     Timeline,
 )
 from ..visitor import BlockVisitor
+from ._cover import cover_svg
 from ._media import Media, collect, in_order
 from ._zip import normalise_zip
 from .base import Config, Exporter
@@ -50,6 +52,8 @@ UUID_NAMESPACE = uuid.UUID("6f1d3c5e-2b7a-5c1e-9d4f-0a8b7e6c5d41")
 CSS_NAME = "style/booklet.css"
 IMAGE_FOLDER = "images"  # card images, stored by content: images/notesforge-<sha1[:12]>.png
 TITLE_NAME = "title.xhtml"
+COVER_NAME = "cover.xhtml"
+COVER_IMAGE = "cover.svg"  # beside the cover page, apart from the card images
 NAV_NAME = "nav.xhtml"
 # Lead-ins of the self-test's runs of questions that have no prompt of their own.
 OTHER_WAY = "The other way round: what is each of these?"
@@ -132,6 +136,17 @@ def page(title: str, language: str, body: list[str]) -> bytes:
         "</head>",
     ]
     return "\n".join([*head, *body, "</html>", ""]).encode("utf-8")
+
+
+def cover_page(title: str) -> list[str]:
+    """The cover image as the first page, for readers that open a book at its cover."""
+    return [
+        '<body epub:type="cover">',
+        '<section class="cover" epub:type="cover">',
+        f'<img src="{COVER_IMAGE}" alt="{escape(title)}"/>',
+        "</section>",
+        "</body>",
+    ]
 
 
 def title_page(notes: Notes) -> list[str]:
@@ -227,19 +242,24 @@ class _Blocks(BlockVisitor[Iterator[str]]):
 
     def visit_table(self, block: ComparisonTable) -> Iterator[str]:
         # One row per point index keeps rows short, so a reader can break a long table across pages.
+        # Read in document order (a screen reader, a text conversion) a row runs across the columns,
+        # so each point starts with its column's heading, hidden from sight (`_column_label`).
         caption = rich(block.caption) if block.caption else ""
         if not caption.strip():
             caption = "Comparison: " + " / ".join(rich(c.heading) for c in block.columns)
         yield '<table class="comparison">'
         yield f"<caption>{caption}</caption>"
         yield "<thead>"
-        yield "<tr>" + "".join(f'<th scope="col">{rich(c.heading)}</th>' for c in block.columns) + "</tr>"
+        yield "<tr>" + " ".join(f'<th scope="col">{rich(c.heading)}</th>' for c in block.columns) + "</tr>"
         yield "</thead>"
         yield "<tbody>"
+        headings = [rich(c.heading) for c in block.columns]
         for row in block.rows:
-            yield (
-                "<tr>" + "".join(f"<td>{_date(p.date, p.text) + rich(p.text) if p else ''}</td>" for p in row) + "</tr>"
+            cells = (
+                f"<td>{_column_label(h) + _date(p.date, p.text) + rich(p.text) if p else ''}</td>"
+                for h, p in zip(headings, row, strict=True)
             )
+            yield "<tr>" + "".join(cells) + "</tr>"
         yield "</tbody>"
         yield "</table>"
 
@@ -250,11 +270,15 @@ class _Blocks(BlockVisitor[Iterator[str]]):
             yield f"<caption>{rich(block.caption)}</caption>"
         yield "<thead>"
         corner = f'<th scope="col">{rich(block.corner)}</th>' if block.corner else "<td></td>"
-        yield "<tr>" + corner + "".join(f'<th scope="col">{rich(h)}</th>' for h in block.columns) + "</tr>"
+        yield "<tr>" + " ".join([corner, *(f'<th scope="col">{rich(h)}</th>' for h in block.columns)]) + "</tr>"
         yield "</thead>"
         yield "<tbody>"
+        headings = [rich(h) for h in block.columns]
         for row in block.rows:
-            cells = "".join(f"<td>{rich(c.text)}</td>" for c in row.cells)
+            cells = "".join(
+                f"<td>{_column_label(h) + rich(c.text) if plain(c.text).strip() else ''}</td>"
+                for h, c in zip(headings, row.cells, strict=True)
+            )
             yield f'<tr><th scope="row">{rich(row.heading)}</th>{cells}</tr>'
         yield "</tbody>"
         yield "</table>"
@@ -279,6 +303,11 @@ class _Blocks(BlockVisitor[Iterator[str]]):
 _BLOCKS = _Blocks()
 
 
+def _column_label(heading: str) -> str:
+    """A cell's column heading (markup) for readers that read the cell without its grid; drawn nowhere."""
+    return f'<span class="column-label">{heading}: </span>' if heading.strip() else ""
+
+
 def _date(date: str | None, text: Rich) -> str:
     """A bullet's or a point's date, in bold before its text as an event's, or nothing."""
     date = shown_date(date, text)
@@ -298,7 +327,7 @@ def self_test(section: Section, asked: list[Asked]) -> list[str]:
         lead = a.prompt or ("Questions" if len(runs) > 1 else "")
         if lead:
             lines.append(f'<p class="prompt">{escape(lead)}</p>')
-        lines.append(f'<ol class="questions" start="{first}">')
+        lines.append(f'<ol class="questions {digits_class(first + len(run) - 1)}" start="{first}">')
         lines += [
             f'<li id="q-{sid}-{n}">{rich(a.front)} <a class="answer-link" epub:type="noteref" role="doc-noteref" '
             f'href="#a-{sid}-{n}">Answer {n}</a></li>'
@@ -316,6 +345,11 @@ def self_test(section: Section, asked: list[Asked]) -> list[str]:
         )
     lines += ["</div>", "</section>"]
     return lines
+
+
+def digits_class(last: int) -> str:
+    """The class that indents a numbered list for its widest number ("10." needs more room than "9.")."""
+    return f"digits-{min(len(str(last)), MAX_DIGITS)}"
 
 
 def _dash_id(slug: str) -> str:
@@ -339,6 +373,9 @@ h3 { font-size: 1.15em; }
 h4, h5, h6 { font-size: 1em; }
 p { margin: 0 0 0.6em 0; }
 ul, ol { margin: 0 0 0.8em 0; padding-left: 1.4em; }
+ol.digits-2 { padding-left: 2em; }
+ol.digits-3 { padding-left: 2.6em; }
+ol.digits-4 { padding-left: 3.2em; }
 li { margin: 0 0 0.3em 0; }
 table { border-collapse: collapse; width: 100%; margin: 0.8em 0; }
 caption { font-weight: bold; text-align: left; padding: 0 0 0.3em 0; }
@@ -356,11 +393,20 @@ dfn { font-style: normal; }
 .answers aside { margin: 0 0 0.5em 0; }
 .extra { font-style: italic; }
 .answers img { display: block; max-width: 100%; height: auto; margin: 0.3em 0; }
+.cover { text-align: center; margin: 0; padding: 0; }
+.cover img { max-width: 100%; max-height: 100%; }
 .titlepage { text-align: center; margin-top: 15%; }
 .titlepage .title { font-size: 2em; }
 .titlepage .subtitle { font-size: 1.3em; }
 .titlepage .howto { margin-top: 3em; font-size: 0.9em; font-style: italic; }
 """
+# Read by screen readers and text conversions, not drawn; calibre ignores the `hidden` attribute.
+HIDDEN_CSS = """\
+[hidden] { display: none; }
+.column-label { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
+"""
+MAX_DIGITS = 4  # the widest list indent: 9,999 questions in one section's self-test
 
 
 # --- metadata --------------------------------------------------------------------
@@ -375,7 +421,8 @@ ACCESSIBILITY = (
     ("schema:accessibilityHazard", "none"),
     (
         "schema:accessibilitySummary",
-        "Text only, with headings, lists, tables with column headers and a table of contents. "
+        "Text only, with headings, lists, tables with column and row headers (each cell also names its column, "
+        "for reading without the grid) and a table of contents. "
         "Each section ends with a self-test whose answers are footnotes linked both ways. "
         "No colours or fixed font sizes are set, so the reader's own settings apply.",
     ),
@@ -428,7 +475,14 @@ def write_book(notes: Notes, out: Any) -> None:
             epub.EpubItem(uid=uid, file_name=image_href(media), media_type=media.media_type, content=media.data)
         )
 
-    css = epub.EpubItem(uid="style", file_name=CSS_NAME, media_type="text/css", content=CSS.encode("utf-8"))
+    cover = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
+    cover.media_type = "image/svg+xml"
+    cover.content = cover_svg(title, label(meta.subtitle or "", ""), label(meta.course or "", ""))
+    book.add_item(cover)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2 readers
+    css = epub.EpubItem(
+        uid="style", file_name=CSS_NAME, media_type="text/css", content=(CSS + HIDDEN_CSS).encode("utf-8")
+    )
     book.add_item(css)
 
     def document(uid: str, name: str, heading: str, body: list[str]) -> Any:
@@ -437,6 +491,7 @@ def write_book(notes: Notes, out: Any) -> None:
         book.add_item(item)
         return item
 
+    cover_doc = document("cover", COVER_NAME, title, cover_page(title))
     title_doc = document("title", TITLE_NAME, title, title_page(notes))
     nav = epub.EpubNav(uid="nav", file_name=NAV_NAME, title="Contents")
     nav.add_link(href=CSS_NAME, rel="stylesheet", type="text/css")
@@ -456,14 +511,37 @@ def write_book(notes: Notes, out: Any) -> None:
         chapters.append(document(xml_id("s-", section.id), document_name(section), heading, body))
         book.toc.append(_toc_entry(epub, section, document_name(section), heading, cards))
 
-    book.spine = [title_doc, nav, *chapters]
+    book.spine = [cover_doc, title_doc, nav, *chapters]
     book.guide = [
+        {"href": COVER_NAME, "title": "Cover", "type": "cover"},
         {"href": NAV_NAME, "title": "Contents", "type": "toc"},
         {"href": chapters[0].file_name, "title": label(notes.sections[0].title, notes.sections[0].id), "type": "text"},
     ]
     options = {"mtime": modified(notes), "epub3_pages": False, "raise_exceptions": True}
-    if not epub.write_epub(out, book, options):
-        raise OSError("ebooklib could not write the EPUB")
+    writer = _writer_class(epub)(out, book, options)
+    writer.process()
+    writer.write()
+
+
+def _writer_class(epub: Any) -> Any:
+    """ebooklib's writer, with the landmarks nav hidden: it is for reading systems, which find it
+    by its type; readers that show the nav document as a page (calibre) would list it as "Guide"."""
+
+    class Writer(epub.EpubWriter):  # type: ignore[misc, name-defined]
+        def _get_nav(self, item: Any) -> bytes:
+            return hide_landmarks(super()._get_nav(item))
+
+    return Writer
+
+
+def hide_landmarks(nav: bytes) -> bytes:
+    """The nav document `nav` with `hidden=""` on its landmarks nav."""
+    from lxml import etree
+
+    root = etree.fromstring(nav)
+    for landmarks in root.iterfind(".//{*}nav[@{http://www.idpf.org/2007/ops}type='landmarks']"):
+        landmarks.set("hidden", "")
+    return etree.tostring(root.getroottree(), pretty_print=True, encoding="utf-8", xml_declaration=True)
 
 
 def _toc_entry(epub: Any, section: Section, name: str, heading: str, cards: list[Card] | None) -> Any:
