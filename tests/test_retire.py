@@ -132,11 +132,24 @@ def test_removed_cards_are_retired_in_a_students_anki_and_come_back(
         genanki.guid_for(TERM_KEY),
     }
     assert col.db.all("select id, cid, ease, ivl from revlog") == history
+
+    # What docs/anki.md tells students: a deleted retired note comes back, new, from a later deck
+    # (an import cannot know it was deleted); a suspended one stays suspended.
+    retired_now = {col.get_note(nid).guid: nid for nid in col.find_notes("tag:notesforge::retired")}
+    bullet, term = retired_now[genanki.guid_for(BULLET_KEY)], retired_now[genanki.guid_for(TERM_KEY)]
+    col.remove_notes([bullet])
+    col.sched.suspend_cards(col.get_note(term).card_ids())
+    [later] = build(source, monkeypatch, EPOCH + 3000)
+    log = import_deck(col, later.path)
+    assert (len(log.new), len(log.updated)) == (1, 88)
+    [back] = [col.get_note(nid) for nid in col.find_notes("tag:notesforge::retired") if nid != term]
+    assert back.guid == genanki.guid_for(BULLET_KEY) and {c.queue for c in back.cards()} == {0}
+    assert {col.get_card(cid).queue for cid in col.get_note(term).card_ids()} == {-1}
     col.close()
 
     # A deleted record is written again from the deck as it is: nothing retired, and a warning.
     record.record_path(source).unlink()
-    [fourth] = build(source, monkeypatch, EPOCH + 2000)
+    [fourth] = build(source, monkeypatch, EPOCH + 3000)
     assert not fourth.cached and "no card record" in fourth.warnings[0].message
     assert set(states(source).values()) == {"issued"} and BULLET_KEY not in states(source)
 
