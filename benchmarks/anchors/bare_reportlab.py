@@ -2,10 +2,11 @@
 
     python benchmarks/anchors/bare_reportlab.py SOURCE OUT.pdf
 
-A SimpleDocTemplate with the same embedded Unicode font (Noto Sans from pymupdf_fonts,
-as notesforge uses: Helvetica cannot draw Cyrillic or Greek): headings, paragraphs,
-bullet paragraphs, ruled tables, events, the glossary and the explicit cards.
-No contents page, no page references, no checks.
+The one-pass floor of the printed formats: a SimpleDocTemplate with the same embedded
+Unicode font (Noto Sans from pymupdf_fonts, as notesforge uses: Helvetica cannot draw
+Cyrillic or Greek): headings, paragraphs, bullet paragraphs, ruled tables whose heading
+row repeats on each page, events, the glossary and the explicit cards, and a page number
+on every page. No contents page, no page references, no checks.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ def flowables(block: dict, styles: Any, grid: TableStyle) -> list[Any]:
     return out
 
 
+def page_number(canvas: Any, doc: Any) -> None:
+    canvas.setFont("Noto", 8)
+    canvas.drawCentredString(A4[0] / 2, 20, str(canvas.getPageNumber()))
+
+
 def main(source: str, out: str) -> None:
     fonts()
     doc = load(source)
@@ -76,7 +82,8 @@ def main(source: str, out: str) -> None:
         for block in section.get("block", []):
             story += flowables(block, styles, grid)
             story.append(Spacer(1, 4))
-    SimpleDocTemplate(out, pagesize=A4, title=plain(doc["notes"]["title"]), initialFontName="Noto").build(story)
+    template = SimpleDocTemplate(out, pagesize=A4, title=plain(doc["notes"]["title"]), initialFontName="Noto")
+    template.build(story, onFirstPage=page_number, onLaterPages=page_number)
 
 
 if __name__ == "__main__":
