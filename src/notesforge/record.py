@@ -43,8 +43,6 @@ _UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _ESCAPED = re.compile(r"\\(.?)", re.S)
 _TO_ESCAPE = re.compile(r"[\\\t\n\r]")
 _CONFLICT = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
-# What str.splitlines() ends a line at besides "\n" (reading a record splits its lines so).
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def record_path(source: str | Path) -> Path:
@@ -94,7 +92,7 @@ def plan(path: Path, issued: Iterable[IssuedCard]) -> Update:
     record cannot be read as one."""
     current = {card.key: card for card in issued}
     written = _text(path)
-    if written is not None and not _OTHER_BREAKS.search(written) and written == (same := render(current.values())):
+    if written is not None and written == (same := render(current.values())):
         # The record says what this build would write, so every line is a card issued now: nothing
         # retires, no deck moved, and there is nothing to check (the usual rebuild: no need to read it).
         return Update(path, (), (), same)
@@ -182,7 +180,9 @@ def parse_record(text: str, path: Path) -> list[IssuedCard]:
     cards: list[IssuedCard] = []
     problems: list[Diagnostic] = []
     lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    # Lines end at "\n" alone (a checkout's "\r\n" too): text may hold the other characters
+    # str.splitlines() breaks at (U+2028, form feed, ...), unescaped.
+    for number, line in enumerate((line.removesuffix("\r") for line in text.split("\n")), 1):
         if not line.strip() or line.startswith("#"):
             continue
         try:
