@@ -4,12 +4,15 @@ ships the cards the notes lost (tagged `notesforge::retired`), checked with the 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 from support.anki import import_deck, open_collection, text_of
 from support.common import COURSE, EPOCH, HOSTILE, SEED, TESTS
+from support.strategies import Doc, documents
 
 import notesforge
 from notesforge import pipeline, record
@@ -183,12 +186,30 @@ def test_the_record_is_sorted_one_card_a_line_and_survives_any_text(tmp_path: Pa
     path = tmp_path / "notes.cards"
     path.write_bytes(text.encode("utf-8"))
     read = record.read(path)
-
-    def shown(card: IssuedCard) -> tuple:
-        return card.key, card.guid, card.kind, card.reverse, card.deck, unparse(card.front)
-
-    assert [shown(card) for card in read] == sorted(map(shown, [*issued, odd]))
+    assert [_shown(card) for card in read] == sorted(map(_shown, [*issued, odd]))
     assert record.render([card for card in read if card.key != odd.key], [odd]) == text
+
+
+@settings(derandomize=True, deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_any_notes_cards_survive_the_record(doc: Doc) -> None:
+    notes = notesforge.loads(doc.toml, "gen.toml", epoch=EPOCH)
+    issued = exporter.AnkiExporter().issued(notes, exporter.AnkiConfig())
+    half = len(issued) // 2
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "gen.cards"
+        path.write_bytes(record.render(issued[:half], issued[half:]).encode("utf-8"))
+        read = record.read(path)
+        assert read is not None
+        assert [_shown(card) for card in read] == sorted(map(_shown, issued))
+        # Whatever a retired card's text, the deck can ship it: its front is the markup it was.
+        plan = record.plan(path, issued[:half])
+        assert [_shown(card) for card in plan.retired] == sorted(map(_shown, issued[half:]))
+        assert plan.warnings == ()
+
+
+def _shown(card: IssuedCard) -> tuple:
+    return card.key, card.guid, card.kind, card.reverse, card.deck, unparse(card.front)
 
 
 def test_an_unchanged_record_plans_as_reading_it_would(tmp_path: Path) -> None:
