@@ -3,11 +3,14 @@ the summary of what could not be mapped, and GUIDs kept so that rebuilt decks up
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from support.strategies import Doc, documents
 
 import notesforge
 from notesforge.cards import generate
@@ -160,3 +163,161 @@ def test_a_guid_used_twice_is_a_located_error() -> None:
     assert exc.value.render().splitlines()[0] == (
         'g.toml:14:36: error: duplicate guid "Ab1&\'x" (first used at line 13): one card per Anki note'
     )
+
+
+# --- Markdown --------------------------------------------------------------------
+
+SEED = Path(__file__).resolve().parents[1] / "source" / "notes.toml"
+
+
+def markdown_round_trip(notes, tmp_path: Path, name: str = "notes.md"):
+    """The notes' Markdown, imported back: (the Markdown, the imported notes, the report)."""
+    from notesforge.exporters.markdown import to_markdown
+    from notesforge.importers.markdown import read_text
+
+    text = to_markdown(notes)
+    imported = read_text(text, name, notes.meta.id, "fallback", tmp_path)
+    return text, imported.notes, imported.report
+
+
+def test_the_seeds_markdown_imports_back_to_the_same_notes(seed_notes, tmp_path: Path) -> None:
+    from notesforge.exporters.markdown import to_markdown
+    from notesforge.stats import stats
+
+    text, notes, report = markdown_round_trip(seed_notes, tmp_path)
+    assert to_markdown(notes) == text
+    assert stats(notes) == stats(seed_notes)  # 7 sections, 41 bullets, 1 table, 18 terms, 89 cards
+    assert notes.meta.title == seed_notes.meta.title and notes.meta.subtitle == seed_notes.meta.subtitle
+    assert report.losses == {}
+    # What every section shows, and the key facts its cloze cards ask (Markdown keeps no hints).
+    for mine, theirs in zip(notes.walk(), seed_notes.walk(), strict=True):
+        assert plain(mine.title) == plain(theirs.title)
+    ours = {(c.kind, tuple(x.answer for x in clozes_of(c))) for c in generate(notes) if c.is_cloze}
+    seeds = {(c.kind, tuple(x.answer for x in clozes_of(c))) for c in generate(seed_notes) if c.is_cloze}
+    assert ours == seeds
+
+
+def clozes_of(card):
+    from notesforge.inline import clozes
+
+    return clozes(card.question)
+
+
+def test_markdown_makes_sections_cards_tables_and_grids_and_reports_what_it_cannot_hold(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    out, err = import_file(
+        tmp_path,
+        "ussr.md",
+        """\
+        # The USSR
+
+        Intro with a [link](https://example.org) and `code`.
+
+        ## Lenin
+
+        - Lenin died in **1924**, aged ==53==.
+        - Petrograd became {{c1::Leningrad::city}}.
+          - a nested point
+        - Plain <b>text</b> & stuff.
+
+        ### Key terms
+
+        - **NEP**: the New Economic Policy
+        - **Kulaks**: wealthy peasants
+
+        **Test yourself**
+
+        - Who led the Red Army? — Trotsky ![](images/map.png)
+        - **Stalin** was General Secretary — from 1922
+
+        ## Tables
+
+        **Stalin or Trotsky**
+
+        | For Stalin | For Trotsky |
+        | --- | --- |
+        | **General Secretary** | Red Army |
+        | Lenin's funeral | |
+
+        | Plan | Aim |
+        | --- | --- |
+        | **First** | heavy industry |
+        """,
+    )
+    notes = notesforge.load(out)
+    assert notes.meta.title == "The USSR"
+    assert [(plain(s.title), s.depth) for s in notes.walk()] == [
+        ("The USSR", 1),
+        ("Lenin", 1),
+        ("Key terms", 2),
+        ("Tables", 1),
+    ]
+    intro, lenin, terms, tables = notes.walk()
+    assert plain(intro.blocks[0].text) == "Intro with a link and code."
+    bullets = lenin.blocks[0].items
+    assert [plain(b.text) for b in bullets] == [
+        "Lenin died in 1924, aged 53.",
+        "Petrograd became Leningrad.",
+        "a nested point",  # after its parent
+        "Plain <b>text</b> & stuff.",
+    ]
+    assert [(c.answer, c.hint) for b in bullets for c in clozes_of_rich(b.text)] == [
+        ("1924", None),
+        ("53", None),
+        ("Leningrad", "city"),
+    ]
+    [glossary, cards] = terms.blocks
+    assert [(plain(t.term), plain(t.definition)) for t in glossary.terms] == [
+        ("NEP", "the New Economic Policy"),
+        ("Kulaks", "wealthy peasants"),
+    ]
+    basic, cloze = cards.cards
+    assert (plain(basic.question), plain(basic.answer), basic.image.name) == (
+        "Who led the Red Army?",
+        "Trotsky",
+        "images/map.png",
+    )
+    assert (plain(cloze.text), plain(cloze.extra)) == ("Stalin was General Secretary", "from 1922")
+    table, grid = tables.blocks
+    assert (table.id, plain(table.caption)) == ("stalin-or-trotsky", "Stalin or Trotsky")
+    assert [[plain(p.text) for p in c.points] for c in table.columns] == [
+        ["General Secretary", "Lenin's funeral"],
+        ["Red Army"],
+    ]
+    assert (plain(grid.corner), [plain(c) for c in grid.columns], plain(grid.rows[0].heading)) == (
+        "Plan",
+        ["Aim"],
+        "First",
+    )
+    assert "  not mapped: links (their text kept): 1, e.g. 'https://example.org'" in err
+    assert "  not mapped: inline code (kept as text): 1, e.g. 'code'" in err
+    assert "  not mapped: nested lists (flattened): 1, e.g. 'list_item'" in err
+    assert "  not mapped: inline HTML (kept as text): 2, e.g. '<b>'" in err
+
+
+def shown(markdown: str) -> str:
+    return re.sub(r"[ \t]+", " ", markdown)
+
+
+def clozes_of_rich(rich):
+    from notesforge.inline import clozes
+
+    return clozes(rich)
+
+
+@pytest.mark.slow
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_generated_notes_survive_markdown_export_and_import(doc: Doc) -> None:
+    """The Markdown of generated notes, imported, gives notes whose Markdown is the same: every
+    section, text, table, key fact and card shows as it did."""
+    from notesforge.exporters.markdown import to_markdown
+    from notesforge.importers.markdown import read_text
+
+    notes = notesforge.loads(doc.toml, "gen.toml")
+    text = to_markdown(notes)
+    imported = read_text(text, "gen.md", notes.meta.id, "fallback")
+    # A run of spaces and tabs shows as one space in Markdown, and the import keeps one.
+    assert shown(to_markdown(imported.notes)) == shown(text)
+    assert len(list(imported.notes.walk())) == len(list(notes.walk()))

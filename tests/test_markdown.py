@@ -250,7 +250,8 @@ def test_hostile_markup_is_escaped(hostile_notes: Notes) -> None:
     for raw in ("<script>", "<b>", "<img", "<dfn>", "</table>", "&amp;", "[sound:", "]]>"):
         assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
     assert "\\<script\\>" in text
-    assert "{{c1::x}}" in text  # braces mean nothing in Markdown: left as typed
+    # Braces are escaped: tools that read Markdown for Anki (and `notesforge import`) see no cloze.
+    assert "\\{\\{c1::x}}" in text and "{{c1" not in text
     assert "\\*\\*" in text and "\\\\" in text  # the lone ** and the backslash
 
 

@@ -41,8 +41,9 @@ from ..visitor import BlockVisitor
 from .base import Config, Exporter, setting
 
 # Always escaped: emphasis, code, links, HTML and entities, headings, tables, strikethrough,
-# and the extensions of common renderers ($ math in Obsidian and pandoc).
-_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|&~$"})
+# and the extensions of common renderers ($ math in Obsidian and pandoc; `{` for Obsidian's
+# Anki plugins and notesforge's own import, which read `{{c1::x}}` as a cloze deletion).
+_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|&~${"})
 # `:smile:` is an emoji in GFM (pandoc's gfm reader too): break the shortcode.
 _EMOJI = re.compile(r":(?=[\w+-]+:)")
 # What would start another block at the beginning of a line: a list item, a setext

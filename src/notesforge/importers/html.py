@@ -77,8 +77,8 @@ class _Reader(HTMLParser):
         return any(not isinstance(n, Text) or n.value.strip() for _, children in self.frames for n in children)
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.frames[-1][1].append(Text(data))
+        if not self.skip:  # Anki's editor writes no-break spaces where a space was typed
+            self.frames[-1][1].append(Text(data.replace("\xa0", " ")))
 
     def result(self) -> Rich:
         while len(self.frames) > 1:  # unclosed tags close at the end

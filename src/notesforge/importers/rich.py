@@ -12,6 +12,8 @@ from ..model import Cloze, Emphasis, Inline, Rich, Strong, Text
 ANKI_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 # A cloze found in the source stands in the text as one private-use character and its index.
 _MARK = "\ue000"
+# White space as HTML and Markdown collapse it: ASCII only (a no-break space is meant).
+_SPACES = re.compile(r"[ \t\n\r\f]+")
 _MARKED = re.compile(_MARK + r"(\d+)" + _MARK)
 
 
@@ -25,8 +27,8 @@ class Clozes:
         """`source` with each `{{cN::...}}` replaced by a marker; `answer_text` makes its answer plain."""
 
         def one(m: re.Match[str]) -> str:
-            answer = " ".join(answer_text(m.group(2)).split())
-            hint = " ".join(answer_text(m.group(3)).split()) if m.group(3) else None
+            answer = squash(answer_text(m.group(2)))
+            hint = squash(answer_text(m.group(3))) if m.group(3) else None
             if not answer:
                 return m.group(0)
             self.found.append((int(m.group(1)), answer, hint or None))
@@ -41,27 +43,45 @@ class Clozes:
 
     def put_back(self, rich: Rich) -> Rich:
         """`rich` with the markers as cloze marks, numbered in order as the notes number them."""
-        count = 0
 
         def nodes(rich: Rich) -> list[Inline]:
-            nonlocal count
             out: list[Inline] = []
             for node in rich:
                 if isinstance(node, Text):
                     for i, part in enumerate(_MARKED.split(node.value)):
-                        if i % 2 == 0:
-                            out.append(Text(part))
-                        else:
-                            count += 1
-                            _, answer, hint = self.found[int(part)]
-                            out.append(Cloze(answer, hint, count))
+                        out.append(Text(part) if i % 2 == 0 else Cloze(*self.found[int(part)][1:], 0))
                 elif isinstance(node, Emphasis | Strong):
                     out.append(type(node)(merge_text(nodes(node.children))))
                 else:
                     out.append(node)
             return out
 
-        return merge_text(nodes(rich))
+        return numbered(merge_text(nodes(rich)))
+
+
+def numbered(rich: Rich) -> Rich:
+    """The cloze marks numbered 1, 2, ... in order, as the notes number them."""
+    count = 0
+
+    def nodes(rich: Rich) -> list[Inline]:
+        nonlocal count
+        out: list[Inline] = []
+        for node in rich:
+            if isinstance(node, Cloze):
+                count += 1
+                out.append(Cloze(node.answer, node.hint, count))
+            elif isinstance(node, Emphasis | Strong):
+                out.append(type(node)(tuple(nodes(node.children))))
+            else:
+                out.append(node)
+        return out
+
+    return tuple(nodes(rich))
+
+
+def squash(text: str) -> str:
+    """A plain text (a cloze answer, a hint) with its white space as a reader sees it."""
+    return _SPACES.sub(" ", text).strip(" ")
 
 
 def tidy(rich: Rich) -> Rich:
@@ -71,7 +91,7 @@ def tidy(rich: Rich) -> Rich:
         out: list[Inline] = []
         for node in rich:
             if isinstance(node, Text):
-                out.append(Text(re.sub(r"\s+", " ", node.value.replace("\xa0", " "))))
+                out.append(Text(_SPACES.sub(" ", node.value)))
             elif isinstance(node, Emphasis | Strong):
                 inner = merge_text(squeeze(node.children))
                 lead = " " if inner and isinstance(inner[0], Text) and inner[0].value.startswith(" ") else ""
@@ -86,16 +106,16 @@ def tidy(rich: Rich) -> Rich:
         return out
 
     rich = merge_text(squeeze(rich))
-    rich = merge_text([Text(re.sub(r"  +", " ", n.value)) if isinstance(n, Text) else n for n in rich])
+    rich = merge_text([Text(_SPACES.sub(" ", n.value)) if isinstance(n, Text) else n for n in rich])
     return _strip(rich)
 
 
 def _strip(rich: Rich) -> Rich:
     nodes = list(rich)
     if nodes and isinstance(nodes[0], Text):
-        nodes[0] = Text(nodes[0].value.lstrip())
+        nodes[0] = Text(nodes[0].value.lstrip(" "))
     if nodes and isinstance(nodes[-1], Text):
-        nodes[-1] = Text(nodes[-1].value.rstrip())
+        nodes[-1] = Text(nodes[-1].value.rstrip(" "))
     return merge_text(nodes)
 
 
