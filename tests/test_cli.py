@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from support.common import EVENTS, GRID
+from support.watching import watching
 
 import notesforge
 from notesforge import registry
@@ -418,57 +419,16 @@ def test_progress_shows_on_a_terminal_only() -> None:
 
 
 def test_watch_rebuilds_on_save_and_survives_a_bad_save(tmp_path: Path) -> None:
-    import os
-    import queue
-    import threading
-
     source = tmp_path / "notes.toml"
     source.write_text((FIXTURES / "valid" / "minimal.toml").read_text(encoding="utf-8"), encoding="utf-8")
     output = tmp_path / "out" / "minimal.md"
-    watcher = subprocess.Popen(
-        [sys.executable, "-m", "notesforge", "watch", str(source), "-f", "markdown", "-o", str(tmp_path / "out")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
-    )
-    lines: list[str] = []
-    printed: queue.Queue[str | None] = queue.Queue()
-
-    def read() -> None:
-        for line in watcher.stdout:
-            lines.append(line)
-            printed.put(line)
-        printed.put(None)  # the watcher has stopped
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-
-    def wait_for(text: str) -> None:
-        """Wait for the next line printed that holds `text` (each line is looked at once)."""
-        while True:
-            try:
-                line = printed.get(timeout=60)
-            except queue.Empty:
-                pytest.fail(f"nothing printed with {text!r} within 60 s; printed:\n{''.join(lines)}")
-            if line is None:
-                pytest.fail(f"the watcher stopped before printing {text!r}; printed:\n{''.join(lines)}")
-            if text in line:
-                return
-
-    try:
+    with watching(source, "-f", "markdown", "-o", str(tmp_path / "out")) as watcher:
         # The first build is done and the watch in place before the watcher says it is watching.
-        wait_for(f"watching {source}")
+        watcher.wait_for(f"watching {source}")
         assert "Just a paragraph." in output.read_text(encoding="utf-8")
         text = source.read_text(encoding="utf-8")
         source.write_text(text.replace('title = "Only section"', 'titel = "x"'), encoding="utf-8")
-        wait_for("unknown key 'titel'")  # reported, still watching
+        watcher.wait_for("unknown key 'titel'")  # reported, still watching
         source.write_text(text.replace("Just a paragraph.", "An edited paragraph."), encoding="utf-8")
-        wait_for("markdown: wrote")
+        watcher.wait_for("markdown: wrote")
         assert "An edited paragraph." in output.read_text(encoding="utf-8")
-        assert watcher.poll() is None
-    finally:
-        watcher.terminate()
-        watcher.wait(timeout=30)
-        reader.join(timeout=30)
-    assert "Traceback" not in "".join(lines)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from support.common import COURSE, SEED
+from support.watching import watching
 
+from notesforge.cache import CACHE_DIR, UnitCache
 from notesforge.cli import cli
 from notesforge.course import SEPARATOR
 from notesforge.diagnostics import NotesError
+from notesforge.pipeline import build_source
 from notesforge.reader import is_course, load, load_course
 
 
@@ -166,3 +170,62 @@ def test_the_course_schema() -> None:
     course = schema["properties"]["course"]
     assert set(course["properties"]) == {"id", "title", "subtitle", "course", "author", "language", "units"}
     assert course["required"] == ["id", "title", "units"]
+
+
+def small_course(folder: Path) -> Path:
+    """The test course's two small units (Weimar Germany, the Cold War) as a course in `folder`."""
+    shutil.copytree(COURSE.parent / "units", folder / "units")
+    return write(folder / "course.toml", '[course]\nid = "two"\ntitle = "Two units"\nunits = ["units"]\n')
+
+
+def test_a_rebuild_reuses_the_unchanged_units_and_equals_a_fresh_build(tmp_path: Path) -> None:
+    course = small_course(tmp_path / "c")
+    out = tmp_path / "out"
+    formats = ["worksheet", "organiser", "markdown"]
+    assert all(o.ok for o in build_source(course, formats, out))
+    store = out / CACHE_DIR
+    parsed = sorted(p.name for p in (store / "units").iterdir())
+    [organiser] = (store / "parts").glob("organiser-*")
+    parts = sorted(p.name for p in organiser.iterdir())
+    assert len(parsed) == len(parts) == 2  # a parsed unit and an organiser part per unit
+    weimar = course.parent / "units" / "01-weimar.toml"
+    weimar.write_text(weimar.read_text(encoding="utf-8").replace("The Kapp Putsch.", "The Kapp Putsch (1920)."))
+    rebuilt = build_source(course, formats, out)
+    assert all(o.ok and not o.cached for o in rebuilt)
+    # The edited unit's entries are replaced, the other unit's kept; nothing stale is left behind.
+    assert len(set(parsed) & {p.name for p in (store / "units").iterdir()}) == 1
+    assert len(set(parts) & {p.name for p in organiser.iterdir()}) == 1
+    assert len(list(organiser.iterdir())) == 2
+    assert "The Kapp Putsch (1920)." in (out / "two.md").read_text(encoding="utf-8")
+    # What was put together from kept parts is what a build from nothing makes.
+    fresh = build_source(course, formats, tmp_path / "fresh")
+    for outcome in fresh:
+        assert outcome.path.read_bytes() == (out / outcome.path.name).read_bytes(), outcome.format
+
+
+def test_units_read_in_parallel_keep_their_located_problems(tmp_path: Path) -> None:
+    course = small_course(tmp_path / "c")
+    cold_war = course.parent / "units" / "02-cold-war.toml"
+    cold_war.write_text(cold_war.read_text(encoding="utf-8").replace('id = "origins"', 'idd = "origins"'))
+    with pytest.raises(NotesError) as caught:
+        load_course(course, UnitCache(tmp_path / "out", jobs=2).load)
+    problems = [d.headline() for d in caught.value.diagnostics]
+    assert problems[0].startswith(f"{cold_war}:8:1: error: section[1] is missing the required key 'id'")
+    assert problems[1].startswith(f"{cold_war}:9:1: error: unknown key 'idd'")
+    assert "9 | idd" in caught.value.render()  # the unit's own line, shown from its own text
+
+
+@pytest.mark.slow
+def test_watch_rebuilds_a_course_on_a_save_of_any_unit(tmp_path: Path) -> None:
+    course = small_course(tmp_path / "c")
+    output = tmp_path / "out" / "two.md"
+    with watching(course, "-f", "markdown", "-o", str(tmp_path / "out")) as watcher:
+        watcher.wait_for(f"watching {course}")
+        cold_war = course.parent / "units" / "02-cold-war.toml"
+        cold_war.write_text(cold_war.read_text(encoding="utf-8").replace("Airlift", "Airbridge"), encoding="utf-8")
+        watcher.wait_for("markdown: wrote")
+        assert "Berlin **Airbridge**" in output.read_text(encoding="utf-8")
+        # A new notes file in a folder the course lists is a new unit.
+        write(course.parent / "units" / "03-new.toml", UNIT.format(id="newcomer"))
+        watcher.wait_for("markdown: wrote")
+        assert "## Unit newcomer" in output.read_text(encoding="utf-8")

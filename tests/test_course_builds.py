@@ -4,6 +4,7 @@ and read back with the real clients: the Anki backend, pypdf, EPUBCheck."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -132,6 +133,11 @@ def test_the_organiser_binds_each_units_organiser(course: Course, built: dict[st
     for page, unit in zip(pdf.pages, course.units, strict=True):
         assert page.startswith(unit.meta.title)
     assert "Hyperinflation: Prices rising so fast" in pdf.pages[1] and "Containment" in pdf.pages[2]
+    # Each unit's own organiser, bound: a bookmark per unit at its first page, a sound file.
+    assert pdf.outline() == [(0, unit.meta.title, n) for n, unit in enumerate(course.units, 1)]
+    assert pdf.reader.metadata.title == "GCSE History"
+    assert_fonts_embedded(pdf)
+    subprocess.run(["qpdf", "--check", str(built["organiser"])], check=True, capture_output=True)
 
 
 def test_worksheet_and_flashcards_of_the_whole_course_or_of_named_units(built: dict[str, Path]) -> None:
@@ -143,6 +149,11 @@ def test_worksheet_and_flashcards_of_the_whole_course_or_of_named_units(built: d
     cards = Pdf(built["flashcards:chosen"]).text
     assert "Kapp Putsch" in cards and "Airlift" in cards and "Lenin" not in cards and "Yalta" not in cards
     assert "Lenin" in Pdf(built["flashcards"]).text
+    # A part per unit chosen, each from the unit's own first page, in the course's order.
+    assert [title for _, title, _ in Pdf(built["flashcards:chosen"]).outline()] == ["Weimar Germany", "The Cold War"]
+    sheets = Pdf(built["worksheet"])
+    assert [title for _, title, _ in sheets.outline()] == ["Stalin’s Dictatorship", "Weimar Germany", "The Cold War"]
+    subprocess.run(["qpdf", "--check", str(built["worksheet"])], check=True, capture_output=True)
 
 
 def test_the_epub_has_a_chapter_per_unit_and_nested_navigation(course: Course, built: dict[str, Path]) -> None:

@@ -216,29 +216,52 @@ class _OnceWatching:
 @click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
 @_format_options
 def watch(source: str, **options: Any) -> None:
-    """Rebuild SOURCE whenever it is saved; errors are shown and watching goes on. Stop with Ctrl-C."""
+    """Rebuild SOURCE whenever it is saved (a course: whenever it or any unit is); errors are shown
+    and watching goes on. Stop with Ctrl-C."""
     from watchfiles import watch as watch_changes
+
+    from .reader import is_course
+    from .reader.course import watched
 
     request = _plan(source, **options)
     path = Path(source).resolve()
     if not path.parent.is_dir():  # no folder to watch: say why, as `build` would
         sys.exit(_run_build(request, force=False))
 
+    def inputs() -> tuple[set[Path], set[Path]]:
+        """The files to rebuild on, and the folders whose new notes files are new units."""
+        if not is_course(source):
+            return {path}, set()
+        files, folders = watched(source)
+        return {f.resolve() for f in files}, {f.resolve() for f in folders}
+
+    files, folders = inputs()
+
     def start() -> None:
         # The watch is in place: a save from now on is seen, even one made during this first build.
         _run_build(request, force=False)
         click.echo(f"watching {source} (Ctrl-C to stop)", err=True)
 
-    # Watch the folder: editors often save by writing a new file and renaming it over the old one.
-    for changes in watch_changes(
-        path.parent,
-        watch_filter=lambda _change, changed: Path(changed) == path,
-        stop_event=_OnceWatching(start),
-        raise_interrupt=False,
-    ):
-        kinds = ", ".join(sorted({change.name for change, _ in changes}))
-        click.echo(f"{source}: {kinds}; rebuilding", err=True)
-        _run_build(request, force=False)
+    def relevant(_change: Any, changed: str) -> bool:
+        changed_path = Path(changed)
+        return changed_path in files or (changed_path.suffix == ".toml" and changed_path.parent in folders)
+
+    stop = _OnceWatching(start)  # builds once, then never stops the watch
+    while True:
+        # Watch the folders: editors often save by writing a new file and renaming it over the old one.
+        roots = sorted({f.parent for f in files} | folders)
+        for changes in watch_changes(*roots, watch_filter=relevant, stop_event=stop, raise_interrupt=False):
+            kinds = ", ".join(sorted({change.name for change, _ in changes}))
+            click.echo(f"{source}: {kinds}; rebuilding", err=True)
+            _run_build(request, force=False)
+            now = inputs()
+            if now != (files, folders):  # the course lists other units: watch those
+                files, folders = now
+                break
+        else:
+            return  # Ctrl-C
+        # A save made while the watch moves would be missed: build again once the new watch is in place.
+        stop = _OnceWatching(lambda: _run_build(request, force=False))
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import reader, record, registry, settings
 from ._version import __version__
-from .cache import BuildCache, build_key, source_fingerprint
+from .cache import BuildCache, UnitCache, build_key, part_store, source_fingerprint
 from .cards import generate
 from .course import Course
 from .diagnostics import Diagnostic, NotesError, did_you_mean
@@ -174,7 +174,8 @@ def build_source(
     names = expand(formats)
     out = Path(out_dir)
     cache = BuildCache(out)
-    course = reader.load_course(source) if reader.is_course(source) else None
+    # A course's units are read in parallel, or taken as they were read last time if unchanged.
+    course = reader.load_course(source, UnitCache(out, jobs).load) if reader.is_course(source) else None
     fingerprint = (course.source.sha256, course.source.epoch) if course else source_fingerprint(source)
     keys: dict[str, str] = {}
     fresh: dict[str, Outcome] = {}
@@ -280,7 +281,11 @@ def run_one(notes: Notes | Course, name: str, out: Path, config: Resolved) -> Ou
         with atomic_path(target) as tmp:
             if isinstance(notes, Course):
                 assert isinstance(config, tuple)
+                # The units' parts of the last build, reused where a unit is unchanged.
+                store = part_store(out, name, f"{__version__}/{registry.version(name)}")
+                exporter.parts = store
                 exporter.export_course(notes, tmp, *config)
+                store.prune()
             else:
                 exporter.export(notes, tmp, config)
     except NotesError as exc:

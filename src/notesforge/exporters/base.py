@@ -8,12 +8,14 @@ the path it is given.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .._version import __version__
 from ..course import Course
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model import IssuedCard, Location, Notes
@@ -135,6 +137,24 @@ def _from_text(text: str, kind: type) -> Any:
         raise ValueError(f"must be {_TYPE_NAMES[kind]}") from None
 
 
+class Parts:
+    """Where an exporter keeps pieces of a course build (one unit's part) for the next build, by
+    key; the build layer gives each course build a store on disk, pruned to the keys it used.
+    This base keeps nothing."""
+
+    def get(self, key: str) -> bytes | None:
+        return None
+
+    def put(self, key: str, data: bytes) -> None:
+        return None
+
+
+def unit_key(unit: Notes, *settings: Any) -> str:
+    """A key of one unit's part: its bytes, path and time stamp, the code's version and `settings`."""
+    material = repr((__version__, unit.source.path, unit.source.sha256, unit.source.epoch, settings))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
 class Exporter:
     """Base class of every exporter (also the plugin interface).
 
@@ -151,6 +171,7 @@ class Exporter:
 
     def __init__(self) -> None:
         self.warnings: list[Diagnostic] = []
+        self.parts = Parts()  # a course build's store of units' parts, set by the build layer
 
     def warn(self, loc: Location, message: str) -> None:
         """Report a problem that does not stop the build (shown to the user, located)."""

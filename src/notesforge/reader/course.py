@@ -86,6 +86,25 @@ def load_course(path: str | os.PathLike[str], units: UnitLoader = load_units) ->
     return Course(meta, units_with_defaults, source, settings)
 
 
+def watched(path: str | os.PathLike[str]) -> tuple[list[Path], list[Path]]:
+    """(files, folders) a course is built from: the course file and its units' files, and the
+    folders it lists (a new notes file there is a new unit); what `notesforge watch` watches.
+    A course file that does not read gives itself alone."""
+    from . import parse_toml, read_source
+
+    name = os.fspath(path)
+    try:
+        _, document, positions = parse_toml(read_source(path, "course")[0], name, COURSE_EMPTY)
+    except NotesError:
+        return [Path(name)], []
+    raw = document.get("course")
+    listed = _listed(ModelBuilder(name, positions), raw, Path(name))
+    entries = raw.get("units") if isinstance(raw, dict) and isinstance(raw.get("units"), list) else []
+    base = os.path.dirname(name)
+    folders = [Path(base, e) for e in entries if isinstance(e, str) and e.strip() and Path(base, e).is_dir()]
+    return [Path(name), *(Path(p) for p, _ in listed)], folders
+
+
 def _listed(builder: ModelBuilder, raw: Any, course_path: Path) -> list[tuple[str, Location]]:
     """The units' files in order, each with where the course lists it; problems reported."""
     entries = raw.get("units") if isinstance(raw, dict) else None

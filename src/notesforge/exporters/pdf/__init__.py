@@ -22,14 +22,16 @@ Light, like this module:
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ...course import Course
+from ...course import SEPARATOR, Course
 from ...model import Location, Notes
 from .._media import collect
-from ..base import Exporter
+from ..base import Exporter, unit_key
 from .checks import choose_sections, warn_missing_glyphs
 from .config import BookletConfig, FlashcardsConfig, OrganiserConfig, WorksheetConfig
 
@@ -58,7 +60,39 @@ class PdfExporter(Exporter):
         build_booklet(notes, path, config, self.warn, course=True)
 
 
-class WorksheetExporter(Exporter):
+class BoundCourse(Exporter):
+    """A printed format whose course output is each unit's own PDF, bound in order (`binding`):
+    a part per unit, reused from the last build while the unit and the settings are unchanged."""
+
+    def export_course(self, course: Course, path: Path, config: Any, units: Sequence[Any]) -> None:
+        from .binding import bind
+
+        parts = []
+        for unit, unit_config in zip(course.units, units, strict=True):
+            chosen = self.unit_config(config, unit_config, unit)
+            if chosen is None:
+                continue
+            key = unit_key(unit, self.name, repr(chosen))
+            data = self.parts.get(key)
+            if data is None:
+                with tempfile.TemporaryDirectory(prefix="notesforge-part-") as work:
+                    part = Path(work) / "part.pdf"
+                    self.export(unit, part, chosen)
+                    data = part.read_bytes()
+                self.parts.put(key, data)
+            parts.append((unit.meta.title, data))
+        bind(course.meta, parts, path)
+
+    def unit_config(self, config: Any, unit_config: Any, unit: Notes) -> Any:
+        """The settings of a unit's part: the unit's own, with the course's choice of `sections`
+        (units, or UNIT/SECTION ids) as the unit's; None to leave the unit out."""
+        from .binding import unit_sections
+
+        sections = unit_sections(config.sections, unit.meta.id, SEPARATOR)
+        return None if sections is None else dataclasses.replace(unit_config, sections=sections)
+
+
+class WorksheetExporter(BoundCourse):
     name = "worksheet"
     description = "Fill-in-the-blanks worksheet (PDF): numbered blanks for the key facts, answers key at the end"
     suffix = ".worksheet.pdf"
@@ -72,7 +106,7 @@ class WorksheetExporter(Exporter):
         build_worksheet(notes, choose_sections(notes, config.sections), path, config)
 
 
-class FlashcardsExporter(Exporter):
+class FlashcardsExporter(BoundCourse):
     name = "flashcards"
     description = "Printable flashcards (PDF): a grid of cards per page, backs behind fronts when printed duplex"
     suffix = ".flashcards.pdf"
@@ -90,7 +124,7 @@ class FlashcardsExporter(Exporter):
         build_flashcards(notes, faces, str(path), config, pictures)
 
 
-class OrganiserExporter(Exporter):
+class OrganiserExporter(BoundCourse):
     name = "organiser"
     description = "Knowledge organiser (PDF): dates, terms, tables and big questions on one landscape page"
     suffix = ".organiser.pdf"
@@ -98,29 +132,14 @@ class OrganiserExporter(Exporter):
     cost = 4.0
 
     def export(self, notes: Notes, path: Path, config: OrganiserConfig) -> None:
-        from .organiser import build_organiser
+        from .organiser import SIZES, build_organiser
 
         warn_missing_glyphs(self, notes)
         pages, data = build_organiser(notes, config.paper)
-        self._too_long(notes, pages)
-        path.write_bytes(data)
-
-    def export_course(self, course: Course, path: Path, config: OrganiserConfig, units: Sequence[Any]) -> None:
-        """The units' organisers bound together, each from a new page at the type size it has alone."""
-        from .organiser import build_bound, fit
-
-        sizes = []
-        for unit in course.units:
-            warn_missing_glyphs(self, unit)
-            size, pages, _ = fit(unit, config.paper)
-            self._too_long(unit, pages)
-            sizes.append(size)
-        _, data = build_bound(course.as_notes(), list(zip(course.units, sizes, strict=True)), config.paper)
-        path.write_bytes(data)
-
-    def _too_long(self, notes: Notes, pages: int) -> None:
-        from .organiser import SIZES
-
         if pages > 2:
             where = notes.meta.loc or Location(notes.source.path, 0, 0)
             self.warn(where, f"the knowledge organiser takes {pages} pages even at {SIZES[-1]:g} pt: shorten the notes")
+        path.write_bytes(data)
+
+    def unit_config(self, config: Any, unit_config: Any, unit: Notes) -> Any:
+        return unit_config  # every unit's organiser, with its own settings

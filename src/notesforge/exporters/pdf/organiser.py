@@ -11,12 +11,11 @@ long for two pages at 7 points keep every item, take more pages and get a warnin
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.platypus import Frame, FrameBreak, NextPageTemplate, PageBreak, PageTemplate, Table
+from reportlab.platypus import Frame, FrameBreak, PageTemplate, Table
 
 from ...inline import plain
 from ...keydates import key_dates
@@ -57,13 +56,7 @@ def tables(notes: Notes) -> list[ComparisonTable]:
 
 
 def build_organiser(notes: Notes, paper: str) -> tuple[int, bytes]:
-    """(pages, PDF bytes) at the largest type size that fits one page, else two, else the smallest."""
-    _, pages, data = fit(notes, paper)
-    return pages, data
-
-
-def fit(notes: Notes, paper: str) -> tuple[float, int, bytes]:
-    """(type size, pages, PDF bytes) at the largest type size that fits one page, else two, else the smallest.
+    """(pages, PDF bytes) at the largest type size that fits one page, else two, else the smallest.
 
     The largest size is tried first (short notes fit at once), then the smallest (notes too
     long for two pages need no other layout), then every size in between.
@@ -72,54 +65,43 @@ def fit(notes: Notes, paper: str) -> tuple[float, int, bytes]:
 
     def at(size: float) -> tuple[int, bytes]:
         if size not in layouts:
-            layouts[size] = _layout(notes, [(notes, size)], paper)
+            layouts[size] = _layout(notes, paper, size)
         return layouts[size]
 
     if at(SIZES[0])[0] == 1:
-        return SIZES[0], *at(SIZES[0])
+        return at(SIZES[0])
     if at(SIZES[-1])[0] > 2:
-        return SIZES[-1], *at(SIZES[-1])
-    size = next(size for wanted in (1, 2) for size in SIZES if at(size)[0] <= wanted)
-    return size, *at(size)
+        return at(SIZES[-1])
+    return next(at(size) for wanted in (1, 2) for size in SIZES if at(size)[0] <= wanted)
 
 
-def build_bound(course: Notes, units: Sequence[tuple[Notes, float]], paper: str) -> tuple[int, bytes]:
-    """The organisers of a course's units bound into one PDF, each from a new page at its own type
-    size (as `fit` chose it); `course` (`Course.as_notes()`) gives the document's metadata."""
-    return _layout(course, units, paper)
-
-
-def _layout(notes: Notes, parts: Sequence[tuple[Notes, float]], paper: str) -> tuple[int, bytes]:
-    """Lay out the organiser of each of `parts` (notes, type size), each from a new page;
-    `notes` is the document's (the one part's, or the course's)."""
+def _layout(notes: Notes, paper: str, size: float) -> tuple[int, bytes]:
     out = io.BytesIO()
-    headers = [_header(part, size) for part, size in parts]
+    header = _header(notes, size)
     margins = Margins(left=MARGIN, right=MARGIN, top=MARGIN, bottom=MARGIN + 3 * MM, footer=MARGIN - 2 * MM)
 
-    header_in_columns = [False] * len(parts)
+    header_in_columns = False
 
     def templates(doc: Any) -> list:
+        nonlocal header_in_columns
         x, y, width, height = doc.leftMargin, doc.bottomMargin, doc.width, doc.height
+        _, head = header.wrap(width, height)
+        head += size  # the space under the band
         col = (width - (COLUMNS - 1) * GUTTER) / COLUMNS
 
         def columns(top: float) -> list:
             return [Frame(x + i * (col + GUTTER), y, col, top, 0, 0, 0, 0, id=f"col{i}") for i in range(COLUMNS)]
 
-        made = []
-        for n, ((_, size), header) in enumerate(zip(parts, headers, strict=True)):
-            _, head = header.wrap(width, height)
-            head += size  # the space under the band
-            # A title too long for a band across the page (pasted text) flows in the columns instead.
-            header_in_columns[n] = head > height / 3
-            if header_in_columns[n]:
-                first = columns(height)
-            else:
-                first = [Frame(x, y + height - head, width, head, 0, 0, 0, 0, id="head"), *columns(height - head)]
-            made += [
-                PageTemplate(_first(n), first, onPage=doc.draw_footer, autoNextPageTemplate=_more(n)),
-                PageTemplate(_more(n), columns(height), onPage=doc.draw_footer),
-            ]
-        return made
+        # A title too long for a band across the page (pasted text) flows in the columns instead.
+        header_in_columns = head > height / 3
+        if header_in_columns:
+            first = columns(height)
+        else:
+            first = [Frame(x, y + height - head, width, head, 0, 0, 0, 0, id="head"), *columns(height - head)]
+        return [
+            PageTemplate("first", first, onPage=doc.draw_footer, autoNextPageTemplate="more"),
+            PageTemplate("more", columns(height), onPage=doc.draw_footer),
+        ]
 
     doc = doc_with_templates(
         out,
@@ -131,22 +113,9 @@ def _layout(notes: Notes, parts: Sequence[tuple[Notes, float]], paper: str) -> t
         margins=margins,
     )
     col_width = (doc.width - (COLUMNS - 1) * GUTTER) / COLUMNS
-    story: list[Any] = []
-    for n, ((part, size), header) in enumerate(zip(parts, headers, strict=True)):
-        if n:
-            story += [NextPageTemplate(_first(n)), PageBreak()]
-        body = _body(part, size, col_width)
-        story += [_header(part, size, col_width), *body] if header_in_columns[n] else [header, FrameBreak(), *body]
-    doc.build(story)
+    body = _body(notes, size, col_width)
+    doc.build([_header(notes, size, col_width), *body] if header_in_columns else [header, FrameBreak(), *body])
     return doc.page, out.getvalue()
-
-
-def _first(n: int) -> str:
-    return f"first{n or ''}"
-
-
-def _more(n: int) -> str:
-    return f"more{n or ''}"
 
 
 def _styles(size: float) -> dict[str, Any]:
