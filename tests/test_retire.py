@@ -363,3 +363,21 @@ def test_a_record_that_cannot_be_written_is_a_warning_and_the_deck_is_built(
     [outcome] = build(source, monkeypatch, EPOCH)
     assert outcome.path.exists() and not record.record_path(source).exists()
     assert "cannot write the card record ([Errno 28] No space left on device)" in outcome.warnings[-1].message
+
+
+def test_the_command_line_prints_the_records_warnings_like_any_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write(tmp_path)
+    args = ["build", str(source), "-f", "anki", "-o", str(tmp_path / "out")]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0
+    assert f"{tmp_path / 'notes.cards'}: warning: no card record was here" in first.stderr
+    write(tmp_path, renamed=True)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + 1))
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0
+    headline, line, caret = again.stderr.splitlines()[:3]
+    assert headline.startswith(f"{source}:36:1: warning: the deck 'Stalin’s Dictatorship::The death of Lenin' is now")
+    assert line.endswith("| [[section]]") and caret.endswith("| ^")
+    assert "anki: wrote" in again.stdout
