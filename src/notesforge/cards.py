@@ -263,7 +263,8 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
             if clozes(b.text):
                 key = f"{self.base}/bullet/{b.id or _cloze_key(b)}"
                 yield Card(key, CardKind.CLOZE, self.section, block, b, guard_clozes(b.text), ())
-            yield from self._dated(block, b, f"{self.base}/bullet-date/{b.id or normalise(plain(b.text))}")
+            if b.date:  # most bullets have none: no key to make
+                yield from self._dated(block, b, f"{self.base}/bullet-date/{b.id or normalise(plain(b.text))}")
 
     def _dated(self, block: BulletList | ComparisonTable, item: Bullet | Point, key: str) -> Iterator[Card]:
         """A dated bullet or point is asked its date once: by its own blank when the date stands in
@@ -296,7 +297,8 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                     yield Card(
                         key, CardKind.TABLE, section, block, point, text, heading, prompt=prompt, context=context
                     )
-                yield from self._dated(block, point, f"{base}/point-date/{normalise(plain(point.text))}")
+                if point.date:
+                    yield from self._dated(block, point, f"{base}/point-date/{normalise(plain(point.text))}")
 
     def visit_grid(self, block: Grid) -> Iterator[Card]:
         """`ask` "cells": row heading and column heading -> each non-empty cell; "blanks": a cloze card
