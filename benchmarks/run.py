@@ -554,6 +554,7 @@ def report(plan: Plan, info: dict[str, str], args: argparse.Namespace, prof: str
         + ("after one untimed warm-up run of each command" if not args.quick else "no warm-up (--quick)")
         + "; every command a fresh subprocess (`python -m notesforge ...`, `python anchors/...`)",
         "- peak = the largest resident set of any process of the command (`ru_maxrss` of its children)",
+        *([f"- {args.note}"] if args.note else []),
         "",
         "## Targets",
         "",
@@ -629,6 +630,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", default=None, metavar="FMT", help="profile this format (default: the slowest)")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile run")
     parser.add_argument("--work", default=None, help="keep corpora and outputs here (default: a temporary folder)")
+    parser.add_argument("--note", default=None, help="a line for the report's Machine section (e.g. what else ran)")
     args = parser.parse_args(argv)
     args.argv = list(argv if argv is not None else sys.argv[1:])
     args.scales = [int(s) for s in (args.scales or ("1" if args.quick else "1,4")).split(",") if s.strip()]
@@ -668,10 +670,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.out == "-":
         sys.stdout.write(text)
     else:
-        Path(args.out).write_text(text, encoding="utf-8")
+        out = Path(args.out)
+        if out.is_file():
+            text += kept_sections(out.read_text(encoding="utf-8"), text)
+        out.write_text(text, encoding="utf-8")
         sys.stdout.write(_summary(text))
         log(f"wrote {args.out}")
     return 0
+
+
+def kept_sections(old: str, new: str) -> str:
+    """The `## ` sections of the old report that this run does not write (pasted by hand, such as
+    benchmarks/course.py's Courses table), to keep at the end of the new one."""
+    written = set(re.findall(r"^## (.+)$", new, re.MULTILINE))
+    parts = re.split(r"^(?=## )", old, flags=re.MULTILINE)[1:]
+    kept = [part.rstrip("\n") + "\n" for part in parts if part.split("\n", 1)[0][3:].strip() not in written]
+    return "".join("\n" + part for part in kept)
 
 
 def _summary(text: str) -> str:
