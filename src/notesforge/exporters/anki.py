@@ -8,9 +8,11 @@ the notes a student already has:
 - a note's GUID is `genanki.guid_for(card.key)`, never its text;
 - every note, card and note type is stamped with `notes.source.epoch`, so an
   unchanged source gives the same bytes and an edited one (newer epoch) is
-  taken by Anki's "update if newer" import.
+  taken by Anki's "update if newer" import;
+- a card the notes lost (`notes.retired`, from the card record the build keeps)
+  is still shipped under its GUID, note type and deck, tagged `RETIRED_TAG`.
 
-genanki is imported inside `export()` only.
+genanki is imported inside `export()` and `issued()` (builds) only.
 """
 
 from __future__ import annotations
