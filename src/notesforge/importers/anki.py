@@ -11,6 +11,7 @@ field and the rest. Decks become sections, subdecks subsections.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import posixpath
 import re
@@ -203,6 +204,9 @@ def _card(
     note: Note, loc: Locations, report: Report, media: dict[str, bytes], images: dict[str, bytes]
 ) -> BasicCard | ClozeCard | None:
     kind = note.type
+    named = dict(zip(kind.fields, note.fields, strict=False))
+    if named.keys() >= _OWN:  # a deck notesforge made: its fields by name
+        return _own_card(note, named, loc, report, media, images)
     fields = note.fields + ("",) * (2 - len(note.fields))
     if not kind.cloze and not kind.basic:
         report.lose(f"note type '{kind.name}': first field as the question, the others as the answer", note.fields[0])
@@ -210,9 +214,47 @@ def _card(
     rest = [f for f in fields[1:] if plain_text(f).strip() or "<img" in f]
     backs = [_rich(f, False, report) for f in rest]
     back: Rich = tuple(n for i, (r, _) in enumerate(backs) for n in ((Text(" · "),) if i else ()) + r)
-    pictures = shown + [src for _, found in backs for src in found]
-    image = _image(pictures, note, loc, report, media, images)
-    if kind.cloze:
+    image = _image(shown + [src for _, found in backs for src in found], note, loc, report, media, images)
+    return _made(note, kind.cloze, front, back, kind.reversed, loc, report, image)
+
+
+# The fields of notesforge's own note types (exporters/anki.py), read by name.
+_OWN = frozenset({"Context", "Prompt"})
+_PROMPT = re.compile(r'<div class="nf-prompt">(.*?)</div>', re.S)
+
+
+def _own_card(
+    note: Note, named: dict[str, str], loc: Locations, report: Report, media: dict[str, bytes], images: dict[str, bytes]
+) -> BasicCard | ClozeCard | None:
+    """A note of notesforge's own types: Front/Back or Text/Extra, its Prompt and ReversePrompt.
+
+    The Context field (the section line, and a table's caption) is made again from the sections.
+    """
+    cloze = note.type.cloze
+    front, shown = _rich(named.get("Text" if cloze else "Front", ""), cloze, report)
+    back, more = _rich(named.get("Extra" if cloze else "Back", ""), False, report)
+    image = _image(shown + more, note, loc, report, media, images)
+    context = " › ".join(note.deck[1:])
+    if plain_text(named["Context"]).strip() not in ("", context):
+        report.lose("the context line of a card (a table's caption): made again from the sections", named["Context"])
+    prompt = " ".join(plain_text(named["Prompt"]).split()) or None
+    reverse = named.get("ReversePrompt", "")
+    if cloze:
+        if prompt:
+            report.lose("prompts of cloze notes", prompt)
+        return _made(note, True, front, back, False, loc, report, image)
+    found = _PROMPT.search(reverse)
+    reverse_prompt = " ".join(plain_text(found.group(1)).split()) if found else None
+    card = _made(note, False, front, back, bool(reverse.strip()), loc, report, image)
+    if isinstance(card, BasicCard):
+        return dataclasses.replace(card, prompt=prompt, reverse_prompt=reverse_prompt if card.reverse else None)
+    return card
+
+
+def _made(
+    note: Note, cloze: bool, front: Rich, back: Rich, reverse: bool, loc: Locations, report: Report, image: Image | None
+) -> BasicCard | ClozeCard | None:
+    if cloze:
         if not clozes(front):
             report.lose("cloze notes without a cloze deletion (left out)", plain(front) or note.guid)
             return None
@@ -220,7 +262,7 @@ def _card(
     if not plain(front).strip() or not plain(back).strip():
         report.lose("notes with an empty question or answer (left out)", plain(front) or plain(back) or note.guid)
         return None
-    return BasicCard(front, back, kind.reversed, None, loc(), image, guid=note.guid)
+    return BasicCard(front, back, reverse, None, loc(), image, guid=note.guid)
 
 
 def _rich(html: str, cloze: bool, report: Report) -> tuple[Rich, list[str]]:

@@ -16,6 +16,7 @@ _SKIPPED = frozenset({"script", "style", "head", "title"})
 # Tags that change nothing a reader would miss.
 _HARMLESS = frozenset({"span", "font", "html", "body", "tbody", "thead", "a"})
 SOUND = re.compile(r"\[sound:([^\]]*)\]")
+_MATHJAX = re.compile(r"\\[(\[]")
 
 
 @dataclass
@@ -90,6 +91,10 @@ class _Reader(HTMLParser):
 def read_field(html: str) -> Field:
     """The field's text as inline markup (not tidied), its images, and what was left out."""
     dropped = []
+    if _MATHJAX.search(html):
+        dropped.append("MathJax (\\( \\), \\[ \\]): kept as the text it is typed as")
+    # notesforge's decks put a word joiner after a backslash that MathJax would read; take it out.
+    html = html.replace("\\\u2060", "\\")
     if SOUND.search(html):
         dropped.append("sounds ([sound:...])")
         html = SOUND.sub(" ", html)

@@ -31,7 +31,12 @@ class Clozes:
             hint = squash(answer_text(m.group(3))) if m.group(3) else None
             if not answer:
                 return m.group(0)
-            self.found.append((int(m.group(1)), answer, hint or None))
+            number = int(m.group(1))
+            if any(n == number and a.casefold() == answer.casefold() for n, a, _ in self.found):
+                # The same fact again under its number: text here, which the deck blanks again with it
+                # (a blank's answer written elsewhere in its text is blanked too).
+                return m.group(2)
+            self.found.append((number, answer, hint or None))
             return f"{_MARK}{len(self.found) - 1}{_MARK}"
 
         return ANKI_CLOZE.sub(one, source)
