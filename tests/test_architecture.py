@@ -31,6 +31,7 @@ MODEL = {
     "masking",
     "lint",
     "keydates",
+    "summary",
     "course",
 }
 BUILD = {"pipeline", "registry", "settings", "cache", "files", "record"}

@@ -16,6 +16,7 @@ import pdfplumber
 import pytest
 from support.cardimages import FIRST_CARD_LINE, card_notes
 from support.common import EPOCH, EVENTS, GRID, SEED
+from support.pdf import Pdf
 from support.prints import build, check_print_basics, nows
 
 import notesforge
@@ -189,6 +190,17 @@ def test_cards_of_one_sentence_are_kept_apart_in_nearly_document_order(seed: Not
     place_of = {id(card): n for n, card in enumerate(printed)}
     moved = [abs(place_of[id(card)] - n) for n, card in enumerate(cards)]
     assert max(moved) <= 3 and sum(1 for m in moved if m) < len(cards) / 2  # 99 of 212 moved, by 1 or 2 slots
+
+
+def test_each_section_is_bookmarked_where_its_first_card_is_printed(seed: Notes, seed_sheets: Sheets) -> None:
+    printed = check_fronts_and_backs(seed_sheets, expected_cards(seed))
+    outline = Pdf(seed_sheets.path).outline()
+    titles = [plain(s.title) for s in seed.sections]
+    assert [(level, title) for level, title, _ in outline] == [(0, t) for t in titles]  # each has cards
+    for _, title, page in outline:
+        first = next(i for i, card in enumerate(printed) if card.section.split(" › ")[0] == title)
+        assert page == place(first, seed_sheets.columns, seed_sheets.rows)[0] and page % 2 == 1  # a front
+    assert [page for _, _, page in outline] == [1, 3, 5, 11, 13, 21, 29]
 
 
 @pytest.mark.parametrize(("columns", "rows"), [(2, 4), (1, 4), (3, 3), (4, 8), (1, 1)])

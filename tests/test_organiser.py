@@ -7,9 +7,11 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from support.common import EPOCH, EVENTS, GRID, SEED
+from support.pdf import Pdf
 from support.prints import build, check_print_basics, nows
 
 import notesforge
+from notesforge import summary
 from notesforge.inline import plain
 from notesforge.keydates import key_dates
 from notesforge.model import ComparisonTable, Glossary, Grid, Notes, Timeline
@@ -178,3 +180,59 @@ def test_longer_notes_shrink_to_one_page_then_two_never_below_7_points(count: in
 
 def test_organiser_basics(tmp_path: Path) -> None:
     check_print_basics("organiser", tmp_path)
+
+
+QUESTIONS = """
+[notes]
+id = "q"
+title = "Questions"
+language = "en-GB"
+
+[[section]]
+id = "plain"
+title = "The Five-Year Plans"
+[[section.block]]
+type = "terms"
+items = [{ term = "Zeta", definition = "Written first." }, { term = "Alpha", definition = "Written second." }]
+
+[[section]]
+id = "quoted"
+title = "Was it a ‘great turn?’"
+[[section.block]]
+type = "paragraph"
+text = "A question mark inside the closing quote."
+
+[[section.section]]
+id = "bracketed"
+title = "Why (and when?) "
+[[section.section.block]]
+type = "paragraph"
+text = "A subsection, a question inside a bracket, a space after."
+
+[[section.section]]
+id = "mid"
+title = "Who? Nobody knows"
+[[section.section.block]]
+type = "paragraph"
+text = "A question mark inside the title is not a question."
+
+[[section]]
+id = "wide"
+title = "何が起きたか？"
+[[section.block]]
+type = "paragraph"
+text = "A full-width question mark."
+"""
+
+
+def test_big_questions_and_key_terms_follow_one_rule(tmp_path: Path) -> None:
+    notes = notesforge.loads(QUESTIONS, "questions.toml", epoch=EPOCH)
+    asked = summary.big_questions(notes)
+    assert asked == ["Was it a ‘great turn?’", "Why (and when?)", "何が起きたか？"]
+    assert [s.id for s in notes.walk() if summary.asks(s)] == ["quoted", "bracketed", "wide"]
+    assert [plain(t.term) for t in summary.key_terms(notes)] == ["Zeta", "Alpha"]  # as written, not sorted
+    organiser = Organiser(build(notes, "organiser", tmp_path / "organiser").path)
+    assert nows("Big questions 1 Was it a ‘great turn?’ 2 Why (and when?)") in organiser.text
+    assert organiser.text.index("Zeta") < organiser.text.index("Alpha")
+    booklet = Pdf(build(notes, "pdf", tmp_path / "pdf").path)
+    assert booklet.text.index("Zeta Written first.") < booklet.text.index("Alpha Written second.")

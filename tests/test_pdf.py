@@ -20,6 +20,7 @@ from support.common import EPOCH, EVENTS, GRID, HOSTILE, SEED, TESTS
 from support.pdf import MM, Pdf, assert_fonts_embedded, squash
 
 import notesforge
+from notesforge import summary
 from notesforge.cards import CardKind, generate
 from notesforge.inline import plain
 from notesforge.keydates import key_dates
@@ -177,8 +178,11 @@ def test_key_facts_are_bold(book: Pdf) -> None:
 def test_title_block_then_contents_with_page_numbers_matching_the_bookmarks(book: Pdf, seed: Notes) -> None:
     first = book.pages[0]
     meta = seed.meta
-    for part in (meta.title, meta.subtitle, meta.course.upper(), meta.author, "14 November 2023", "Contents"):
+    for part in (meta.title, meta.subtitle, meta.course.upper(), meta.author, "Contents"):
         assert part in first
+    # The seed's [notes] has no date: none is printed (not the build day, 14 November 2023).
+    assert meta.date is None and "2023" not in first and "November" not in first
+    assert first.index(meta.author) < first.index("Contents")
     assert first.index(meta.title) < first.index("Contents")
     outline = book.outline()
     for _, title, page in outline:
@@ -388,10 +392,11 @@ items = [{ date = "early <script>alert(1)</script> 1003", text = "Something" }, 
     assert "early <script>alert(1)</script> 1003 Something" in lines
 
 
-def test_glossary_lists_every_term_alphabetically(book: Pdf, seed: Notes) -> None:
+def test_glossary_lists_every_term_in_the_order_written(book: Pdf, seed: Notes) -> None:
     [glossary] = [b for s in seed.walk() for b in s.blocks if isinstance(b, Glossary)]
     start = book.text.index("7 Key terms", len(book.pages[0]))
-    entries = sorted(glossary.terms, key=lambda t: plain(t.term).casefold())
+    entries = summary.key_terms(seed)
+    assert entries == list(glossary.terms) and entries != sorted(entries, key=lambda t: plain(t.term).casefold())
     positions = [book.text.index(f"{plain(t.term)} {plain(t.definition)}", start) for t in entries]
     assert positions == sorted(positions)
 
@@ -429,6 +434,40 @@ def test_pdffonts_reports_every_font_embedded(book: Pdf) -> None:
     fonts = rows.splitlines()[2:]
     assert len(fonts) >= 3
     assert all(line.split()[-5] == "yes" for line in fonts), rows  # the "emb" column
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_every_font_subset_has_a_tag_of_its_own(book: Pdf, tmp_path: Path) -> None:
+    # A subset holds 256 characters: Latin, Greek and Cyrillic letters together need two of the regular face.
+    codes = [
+        *range(0xC0, 0x180),
+        *range(0x391, 0x3A2),
+        *range(0x3A3, 0x3AA),
+        *range(0x3B1, 0x3CA),
+        *range(0x410, 0x450),
+    ]
+    letters = "".join(map(chr, codes))
+    source = NESTED.replace('text = "Paragraph two."', f'text = "{letters}"')
+    many = Pdf(build(notesforge.loads(source, "letters.toml", epoch=EPOCH), tmp_path))
+    assert letters in many.text.replace(" ", "")
+    for pdf in (book, many):
+        rows = subprocess.run(["pdffonts", str(pdf.path)], capture_output=True, text=True, check=True).stdout
+        names = [line.split()[0] for line in rows.splitlines()[2:]]
+        tags = [name.split("+")[0] for name in names]
+        assert all(re.fullmatch(r"[A-Z]{6}", tag) for tag in tags), names
+        assert len(set(tags)) == len(tags) and "AAAAAA" not in tags, names
+    faces = [name.split("+")[1] for name in names]
+    assert faces.count("NotoSans-Regular") == 2  # two subsets of one face, each its own tag
+
+
+def test_subset_tags_come_from_the_font_and_the_subset() -> None:
+    from notesforge.exporters.pdf.fonts import subset_tag
+
+    tag = subset_tag("NotoSans", 0, [32, 65, 66])
+    assert re.fullmatch(rb"[A-Z]{6}", tag) and tag == subset_tag("NotoSans", 0, [32, 65, 66])
+    others = {subset_tag("NotoSans-Bold", 0, [32, 65, 66]), subset_tag("NotoSans", 1, [32, 65, 66])}
+    others.add(subset_tag("NotoSans", 0, [32, 65, 67]))
+    assert tag not in others and len(others) == 3
 
 
 def test_hostile_text_prints_literally_with_cyrillic_and_greek(hostile: tuple[Notes, Pdf]) -> None:
@@ -474,8 +513,9 @@ def test_metadata_comes_from_the_notes(book: Pdf, seed: Notes) -> None:
     meta = seed.meta
     assert info.title == meta.title and info.author == meta.author
     assert meta.subtitle in info.subject and meta.course in info.subject
-    assert info["/Keywords"] == ", ".join([meta.course, *(plain(s.title) for s in seed.sections)])
-    assert info["/Keywords"].endswith("Did Stalin make the USSR a great economic power?, Key terms")
+    # The course, the notes id and the section ids: words a viewer can split at the commas.
+    assert info["/Keywords"].split(", ") == [meta.course, meta.id, *(s.id for s in seed.sections)]
+    assert info["/Keywords"].endswith("steps-to-secure-his-position, economic-power, key-terms")
     assert info["/Creator"] == "notesforge"
     assert info["/CreationDate"].startswith("D:20231114221320")  # SOURCE_DATE_EPOCH, not the clock
     assert book.reader.trailer["/Root"]["/Lang"] == "en-GB"

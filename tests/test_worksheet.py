@@ -10,7 +10,7 @@ import pdfplumber
 import pytest
 from click.testing import CliRunner
 from support.common import EPOCH, GRID, SEED
-from support.pdf import MM, squash
+from support.pdf import MM, Pdf, squash
 from support.prints import build, check_print_basics, nows
 
 import notesforge
@@ -114,11 +114,19 @@ def check_blanks_and_key(body: str, key: str, items: list[Rich]) -> None:
 
 
 def test_every_cloze_of_the_seed_is_a_numbered_blank_and_keyed_at_the_end(seed: Notes, out: Path) -> None:
-    body, key, pages = read(build(seed, "worksheet", out / "all").path)
+    path = build(seed, "worksheet", out / "all").path
+    body, key, pages = read(path)
     items = blank_items(seed)
     assert sum(len(clozes(r)) for r in items) == 97  # bullets, table points and cloze cards
     check_blanks_and_key(body, key, items)
     assert len(pages) == 5
+    # A bookmark for each section that prints (the key terms have no blanks) and for the answers.
+    outline = Pdf(path).outline()
+    shown = [plain(s.title) for s in seed.sections if s.id != "key-terms"]
+    assert [(level, title) for level, title, _ in outline] == [(0, t) for t in [*shown, "Answers"]]
+    for _, title, page in outline:
+        assert nows(title) in nows(pages[page - 1]), (title, page)
+    assert outline[-1][2] == len(pages) and pages[-1].startswith("Answers")
     # Headings and the paragraphs stay as context; explicit question cards are not on the worksheet.
     assert nows("The death of Lenin") in body and nows("In his Testament (will) Lenin had warned") in body
     assert nows("When did Lenin die?") not in body
@@ -137,6 +145,9 @@ def test_the_cloze_marks_of_grid_cells_are_numbered_blanks_in_the_grid(tmp_path:
     assert [squash(row[0]) for row in plans[1:]] == [plain(r.heading) for r in next(notes.blocks(Grid)).rows]
     assert nows(plans[1][1]) == "Heavyindustry:(1)" and nows(plans[1][2]) == "Outputofcoalandsteel(2)"
     assert nows(plans[3][1]) == "(3)(what?)" and plans[2][2] == ""
+    # A subsection's bookmark sits under its section's.
+    levels = [(level, title) for level, title, _ in Pdf(path).outline()]
+    assert levels == [(0, "The Five-Year Plans"), (1, "Who did what"), (0, "Answers")]
 
 
 def test_hints_print_after_their_blank_in_small_print(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ format's module, which imports reportlab:
 - `document`: `NotesDocTemplate` (reproducible bytes, metadata, paper size, margins,
   footer, page references resolved in one pass), `PageRef`, `Margins`, and
   `doc_with_templates` for page layouts of one's own;
+- `outline`: headings that bookmark their place (`OutlineHeading`, `mark`), for every outline;
 - `styles`: colours, paragraph styles and a ruled table style, all in Noto Sans;
 - `timeline`: the drawn timelines (of the booklet and of the organiser).
 

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +53,7 @@ from . import fonts
 from .config import BookletConfig
 from .document import NotesDocTemplate, PageRef
 from .markup import dated_text, escape_text, para_text
+from .outline import Anchor, Entry, OutlineHeading
 from .paragraph import Paragraph
 from .styles import ACCENT, ACCENT_LIGHT, MUTED, RULE, ZEBRA, Styles, grid_table_style, heading_rows, make_styles
 from .timeline import timeline_flowables
@@ -74,82 +74,25 @@ MONTHS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A heading of the booklet: in the contents, the outline and the page references."""
-
-    key: str  # named destination and page-reference key
-    number: str  # "1", "1.2", or "" for the back matter
-    title: str  # plain text (outline)
-    markup: str  # Paragraph markup (escaped)
-    level: int  # 0 for top level
-
-
-class Heading(Paragraph):
-    """A heading that bookmarks its own position, adds its outline entry and records its page."""
+class Heading(OutlineHeading):
+    """A numbered heading in the outline and the contents; a top-level one is underlined."""
 
     def __init__(self, entry: Entry, style: Any) -> None:
         number = f'<font color="#{ACCENT.hexval()[2:]}">{entry.number}</font>&nbsp;&nbsp;' if entry.number else ""
-        super().__init__(number + entry.markup, style)
-        self.entry = entry
+        super().__init__(entry, style, number + entry.markup)
         # A heading kept with a whole table or glossary would push it all to the next
         # page; a conditional page break before the heading keeps it off page bottoms.
         self.keepWithNext = 0
 
-    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        # A heading moves to the next page whole, unless it is too long for any page (pasted text):
-        # then an anchor keeps its bookmark and the text flows on like a paragraph.
-        if getattr(self, "height", 0) <= MAX_HEADING_HEIGHT:
-            return []
-        text = Paragraph(self.text, self.style)
-        text.wrap(avail_width, avail_height)
-        parts = text.split(avail_width, avail_height)
-        return [HeadingAnchor(self.entry), *parts] if parts else []
-
     def draw(self) -> None:
-        entry, canv = self.entry, self.canv
-        mark_heading(canv, entry, self.height + self.style.spaceBefore)
         super().draw()
-        if entry.level == 0:
+        if self.entry.level == 0:
+            canv = self.canv
             canv.saveState()
             canv.setStrokeColor(ACCENT)
             canv.setLineWidth(0.8)
             canv.line(0, -3, self.width, -3)
             canv.restoreState()
-
-
-MAX_HEADING_HEIGHT = 300  # points; no real heading is this tall
-
-
-def mark_heading(canv: Any, entry: Entry, top: float) -> None:
-    """The heading's bookmark, outline entry and page record, at `top` above the current origin."""
-    canv.bookmarkHorizontal(entry.key, 0, top)
-    level = entry.level + canv._doctemplate.outline_shift
-    canv.addOutlineEntry(entry.title, entry.key, level=level, closed=False)
-    canv._doctemplate.record_page(entry.key)
-
-
-class HeadingAnchor(Flowable):
-    """The bookmark of a heading that had to be split over pages."""
-
-    def __init__(self, entry: Entry) -> None:
-        super().__init__()
-        self.entry = entry
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return 0, 0
-
-    def draw(self) -> None:
-        mark_heading(self.canv, self.entry, 0)
-
-
-class BookletDoc(NotesDocTemplate):
-    # A course's outline has the course at the top: every heading one level down.
-    outline_shift = 0
-
-    def beforeDocument(self) -> None:
-        super().beforeDocument()
-        self.canv.showOutline()
 
 
 def format_date(day: dt.date, language: str) -> str:
@@ -173,8 +116,8 @@ def build_booklet(
     starts a page as a part of the book, and the outline is course -> unit -> section.
     """
     styles = make_styles()
-    doc = BookletDoc(str(path), notes, paper=config.paper)
-    doc.outline_shift = int(course)
+    doc = NotesDocTemplate(str(path), notes, paper=config.paper)
+    doc.outline_shift = int(course)  # a course's outline has the course at the top: every heading one level down
     booklet = _Booklet(notes, styles, doc.width, warn, parts=course)
     doc.build(booklet.story(config.questions))
 
@@ -209,14 +152,15 @@ class _Booklet(BlockVisitor[list[Flowable]]):
         if meta.course:
             out.append(Paragraph(escape_text(meta.course.upper()), _kicker(s)))
         if self.parts:  # the course, at the top of the outline
-            out.append(HeadingAnchor(Entry("course", "", meta.title, escape_text(meta.title), -1)))
+            out.append(Anchor(Entry("course", "", meta.title, escape_text(meta.title), -1)))
         out.append(Paragraph(escape_text(meta.title), s.title))
         if meta.subtitle:
             out.append(Paragraph(escape_text(meta.subtitle), s.subtitle))
-        day = meta.date or dt.datetime.fromtimestamp(self.notes.source.epoch, dt.UTC).date()
-        byline = [t for t in (meta.author, format_date(day, meta.language)) if t]
+        # Only what the notes say: no date is printed unless [notes] has one (never the build day).
+        byline = [t for t in (meta.author, meta.date and format_date(meta.date, meta.language)) if t]
         out.append(Spacer(0, 4 * mm))
-        out.append(Paragraph(" &nbsp;·&nbsp; ".join(escape_text(t) for t in byline), s.byline))
+        if byline:
+            out.append(Paragraph(" &nbsp;·&nbsp; ".join(escape_text(t) for t in byline), s.byline))
         out.append(Spacer(0, 3 * mm))
         out.append(HRFlowable(width="100%", thickness=2.2, color=ACCENT, spaceBefore=0, spaceAfter=9 * mm))
         return out
@@ -360,9 +304,10 @@ class _Booklet(BlockVisitor[list[Flowable]]):
         return out
 
     def visit_terms(self, block: Glossary) -> list[Flowable]:
-        """Key terms in alphabetical order, as a two-column table whose heading row repeats."""
+        """Key terms in the order written (as in every format, see `summary`), as a two-column table
+        whose heading row repeats."""
         s = self.s
-        terms = sorted(block.terms, key=lambda t: plain(t.term).casefold())
+        terms = block.terms
         if not terms:
             return []
         rows = [[Paragraph("Term", s.cell_head), Paragraph("Meaning", s.cell_head)]]

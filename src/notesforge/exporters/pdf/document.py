@@ -32,7 +32,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from ...inline import plain
 from ...model import Notes
 from . import fonts
 
@@ -67,9 +66,13 @@ def pdf_date(epoch: int) -> str:
 
 
 def keywords(notes: Notes) -> list[str]:
-    """Document keywords: the course, then the top-level section titles."""
-    words = [notes.meta.course] if notes.meta.course else []
-    words += [plain(section.title) for section in notes.sections]
+    """Document keywords: the course, the notes id and the top-level section ids.
+
+    Ids, not titles: a title may hold commas, and a viewer reads the keywords as a list split
+    at commas. The course is the one text among them; its commas are turned into semicolons.
+    """
+    course = " ".join(notes.meta.course.replace(",", ";").split()) if notes.meta.course else ""
+    words = [course, notes.meta.id, *(section.id for section in notes.sections)]
     return [w for w in dict.fromkeys(words) if w]
 
 
@@ -106,6 +109,8 @@ class NotesDocTemplate(BaseDocTemplate):
 
     Page templates: "first" (no footer, for a title page) and "body" (footer).
     """
+
+    outline_shift = 0  # added to every outline level (a course's booklet: the course above its units)
 
     def __init__(
         self,
@@ -158,12 +163,14 @@ class NotesDocTemplate(BaseDocTemplate):
         )
         self.page_of: dict[str, int] = {}
         self._ref_forms: dict[str, tuple[str, str, float, tuple]] = {}
+        self.has_outline = False
 
     # --- per-build state ------------------------------------------------------
 
     def beforeDocument(self) -> None:
         self.page_of = {}
         self._ref_forms = {}
+        self.has_outline = False  # set by `outline.mark`
         epoch = self.notes.source.epoch
         self.canv.setDateFormatter(lambda *_: pdf_date(epoch))
 
@@ -200,6 +207,8 @@ class NotesDocTemplate(BaseDocTemplate):
         self._doSave = 0
         super().build(flowables, **kwargs)
         self._define_page_ref_forms()
+        if self.has_outline:
+            self.canv.showOutline()  # open with the bookmarks pane
         self.canv.save()
 
     # --- page decoration ------------------------------------------------------

@@ -40,6 +40,7 @@ from .config import FlashcardsConfig
 from .document import MUTED as MUTED_RGB
 from .document import Margins, doc_with_templates, fit_text
 from .markup import escape_text, para_text
+from .outline import Entry, mark
 from .paragraph import Paragraph
 from .styles import INK, MUTED, hex_color
 
@@ -64,6 +65,7 @@ class Face:
     extra: Rich = ()  # a cloze card's extra note, on the back
     image: Image | None = None  # on the back, below the answer
     item: object = dataclasses.field(default=None, compare=False, repr=False)  # what it was made from
+    top: str = ""  # the id of its top-level section: the outline marks where each one's cards begin
 
 
 Box = tuple[float, float, float, float]  # x0, y0 (bottom), x1, y1 (top), in points from the page's lower left
@@ -102,6 +104,7 @@ def drawable(faces: list[Face], warn: Callable[[Location, str], None]) -> list[F
 def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face]:
     """A face per question of every chosen card, numbered from 1 in document order."""
     number = 0
+    top_of = {id(sub): top.id for top in notes.sections for sub in top.walk()}
     for card in generate(notes):
         if card.kind.value not in kinds or card.section.id not in sections:
             continue
@@ -116,6 +119,7 @@ def faces_of(notes: Notes, kinds: set[str], sections: set[str]) -> Iterator[Face
                 q.extra,
                 q.image,
                 card.item,
+                top_of[id(card.section)],
             )
 
 
@@ -302,8 +306,10 @@ def build_flashcards(
     boxes = card_boxes(doc.pagesize, columns, rows)
     story: list[Any] = []
     fitted: dict[tuple, tuple[Any, float]] = {}  # the sheets share their laid-out section names and prompts
+    # A bookmark for each top-level section, on the fronts where its first card is printed.
+    entries = {s.id: Entry(f"sec-{s.id}", "", plain(s.title), "", 0) for s in notes.sections}
     for sheet in sheets:
-        story += [Sheet(sheet, boxes, False, None, fitted), PageBreak()]
+        story += [Sheet(sheet, boxes, False, None, fitted, entries), PageBreak()]
         story += [Sheet(sheet, boxes, True, pictures, fitted), PageBreak()]
     doc.build(story[:-1])
 
@@ -334,10 +340,12 @@ class Sheet(Flowable):
         back: bool,
         pictures: Mapping[str, bytes] | None = None,
         fitted: dict[tuple, tuple[Any, float]] | None = None,
+        entries: Mapping[str, Entry] | None = None,
     ) -> None:
         super().__init__()
         self.faces, self.boxes, self.back, self.pictures = faces, boxes, back, pictures or {}
         self.fitted = {} if fitted is None else fitted
+        self.entries = entries or {}  # top-level section id -> its outline entry
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return avail_width, avail_height
@@ -351,7 +359,11 @@ class Sheet(Flowable):
         for index, face in enumerate(self.faces):
             _, column, row = slot(index, len(self.boxes[0]), len(self.boxes), self.back)
             picture = self.pictures.get(face.image.path) if self.back and face.image else None
-            _draw_face(canv, face, self.boxes[row][column], self.back, picture, self.fitted)
+            box = self.boxes[row][column]
+            entry = self.entries.get(face.top)
+            if entry and entry.key not in canv._doctemplate.page_of:
+                mark(canv, entry, box[3])
+            _draw_face(canv, face, box, self.back, picture, self.fitted)
         canv.restoreState()
 
 

@@ -20,11 +20,15 @@ so the light exporter classes can check glyph coverage (`checks`) at module leve
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
 import io
 import threading
+import types
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 FAMILY = "NotoSans"
 REGULAR = "NotoSans"
@@ -65,10 +69,9 @@ def register() -> str:
         # Imported here, not at the top: this module (and `markup`, `checks`) loads without reportlab.
         from reportlab.lib.fonts import addMapping
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
 
         for name, module in _FACES.items():
-            font = TTFont(name, io.BytesIO(font_buffer(module)))
+            font = _tagged_font_class()(name, io.BytesIO(font_buffer(module)))
             pdfmetrics.registerFont(font)
             _cmaps[name] = frozenset(font.face.charToGlyph)
             _registered.add(name)
@@ -80,6 +83,40 @@ def register() -> str:
             chr(c) for c in common if unicodedata.category(chr(c)) not in ("Cc", "Cf") or chr(c) == SOFT_HYPHEN
         )
         return FAMILY
+
+
+def subset_tag(font: str, index: int, codes: Iterable[int]) -> bytes:
+    """The six capital letters before the `+` of a subset's PostScript name, from the font's name, the
+    subset's number and the characters it holds: the same subset gets the same tag in every build, and
+    different subsets (of one face or of the family) get different tags."""
+    digest = hashlib.sha256(f"{font}/{index}/{','.join(map(str, codes))}".encode()).digest()
+    return bytes(65 + b % 26 for b in digest[:6])
+
+
+@functools.cache
+def _tagged_font_class() -> type:
+    """reportlab's `TTFont`, naming its subsets by `subset_tag`.
+
+    reportlab names subset n of every font `SUBSETN(n)`: AAAAAA, AAAAAB, ..., so the first subsets of
+    the regular and the bold face are both AAAAAA+, which viewers and `pdffonts` take for one font.
+    Its `addObjects` (which names and writes the subsets) is run as it is, with `SUBSETN` resolved to
+    this font's tags instead: no copy of reportlab's code. A test reads the tags back with `pdffonts`.
+    """
+    from reportlab.pdfbase import ttfonts
+
+    code = ttfonts.TTFont.addObjects
+
+    class TaggedTTFont(ttfonts.TTFont):  # type: ignore[misc]
+        def addObjects(self, doc: Any) -> None:
+            subsets = self._assignState(doc).subsets
+
+            def tag(index: int) -> bytes:
+                return subset_tag(self.fontName, index, subsets[index])
+
+            named = types.FunctionType(code.__code__, {**vars(ttfonts), "SUBSETN": tag}, code.__name__)
+            named(self, doc)
+
+    return TaggedTTFont
 
 
 def _ignorable(char: str) -> bool:

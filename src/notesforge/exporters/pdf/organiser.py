@@ -1,7 +1,7 @@
 """Knowledge organiser (PDF): the notes' summary on one landscape page (two at most).
 
 Under a title band, three columns hold the big questions (the section titles that
-are questions), the key dates as a compact timeline, the key terms with their
+are questions, `summary.big_questions`), the key dates as a compact timeline, the key terms with their
 definitions, and the comparison tables. The type is set as large as lets it all
 fit on one page, else on two, but never below 7 points: each size from 10.5 down
 is laid out until one fits (a page's layout takes about a tenth of a second). Notes too
@@ -19,7 +19,8 @@ from reportlab.platypus import Frame, FrameBreak, PageTemplate, Table
 
 from ...inline import plain
 from ...keydates import key_dates
-from ...model import ComparisonTable, Glossary, Grid, Notes, Term
+from ...model import ComparisonTable, Grid, Notes
+from ...summary import big_questions, key_terms
 from . import fonts
 from .document import Margins, doc_with_templates
 from .markup import dated_text, escape_text, para_text
@@ -40,15 +41,6 @@ MM = 72 / 25.4
 MARGIN = 10 * MM
 GUTTER = 5 * MM  # between the columns
 COLUMNS = 3
-
-
-def big_questions(notes: Notes) -> list[str]:
-    """Section titles that ask a question, in document order."""
-    return [plain(s.title).strip() for s in notes.walk() if plain(s.title).strip().endswith("?")]
-
-
-def key_terms(notes: Notes) -> list[Term]:
-    return [t for block in notes.blocks(Glossary) for t in block.terms]
 
 
 def tables(notes: Notes) -> list[ComparisonTable]:

@@ -40,6 +40,7 @@ from . import fonts
 from .config import WorksheetConfig
 from .document import NotesDocTemplate
 from .markup import PdfInline, dated_text, escape_text, para_text
+from .outline import Entry, OutlineHeading, levels
 from .paragraph import Paragraph as P
 from .styles import ACCENT, MUTED, RULE, Styles, grid_table_style, heading_rows, hex_color, make_styles
 
@@ -98,13 +99,16 @@ def build_worksheet(notes: Notes, sections: list[Section], out: Any, config: Wor
     sheet = _Sheet(blanks, random.Random(config.seed) if config.shuffle else None, styles, doc.width)
     # Blanks are numbered in document order; a heading prints if its section or a subsection prints anything.
     printed = {id(section): [f for block in section.blocks for f in sheet.visit(block)] for section in sections}
-    for section in sections:
-        if any(printed.get(id(s)) for s in section.walk()):
-            story.append(P(para_text(section.title), styles.h2 if section.depth == 1 else styles.h3))
-            story += printed[id(section)]
+    shown = [section for section in sections if any(printed.get(id(s)) for s in section.walk())]
+    level = levels(notes, shown)
+    for section in shown:  # each heading bookmarked, a subsection under its section
+        entry = Entry(f"sec-{section.id}", "", plain(section.title), para_text(section.title), level[section.id])
+        story.append(OutlineHeading(entry, styles.h2 if section.depth == 1 else styles.h3))
+        story += printed[id(section)]
 
     story.append(PageBreak())
-    story.append(P("Answers", styles.h1.clone("ws-answers", spaceBefore=0)))
+    answers = Entry("answers", "", "Answers", "Answers", 0)  # no clash: section keys start "sec-"
+    story.append(OutlineHeading(answers, styles.h1.clone("ws-answers", spaceBefore=0)))
     if blanks.answers:
         entries = [
             P(escape_text(c.answer), key_entry, bulletText=f"{n}.") for n, c in enumerate(blanks.answers, start=1)
