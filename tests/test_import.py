@@ -3,6 +3,7 @@ the summary of what could not be mapped, and GUIDs kept so that rebuilt decks up
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import textwrap
 from pathlib import Path
@@ -389,3 +390,40 @@ def test_one_answer_twice_under_one_cloze_number_stays_one_deletion(tmp_path: Pa
     assert [c.answer for c in clozes_of_rich(card.question)] == ["NEP", "nep"]  # ... blanked with it
     assert [(c.answer, c.number) for c in clozes_of_rich(second.text)] == [("Stalin", 1), ("Trotsky", 2)]
     assert "not mapped: cloze numbers renumbered (the notes number each mark in order): 1, e.g. " in err
+
+
+# --- the writer ------------------------------------------------------------------
+
+
+def rewritten(notes):
+    """`notes` written as a notes file by the importers' writer, and read back."""
+    from notesforge.importers.writer import render
+
+    text = render(notes, "Written by a test.")
+    return text, notesforge.loads(text, "rewritten.toml")
+
+
+def test_the_writer_renders_the_seed_as_a_file_that_reads_back_as_the_same_notes(seed_notes) -> None:
+    from notesforge.exporters.markdown import to_markdown
+    from notesforge.importers.writer import render
+
+    text, again = rewritten(seed_notes)
+    assert text.startswith("# Written by a test.\n# Check it with `notesforge check`")
+    assert again.meta == dataclasses.replace(seed_notes.meta, loc=again.meta.loc)
+    assert questions(again) == questions(seed_notes)
+    assert [c.key for c in generate(again)] == [c.key for c in generate(seed_notes)]  # ids kept
+    assert to_markdown(again) == to_markdown(seed_notes)
+    assert render(again, "Written by a test.") == text
+
+
+@pytest.mark.slow
+@settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_the_writer_writes_generated_notes_back_exactly(doc: Doc) -> None:
+    """Every block type, markup, hostile text, ids, dates, asks and switches survive the writer."""
+    notes = notesforge.loads(doc.toml, "gen.toml")
+    _, again = rewritten(notes)
+    assert [(c.key, c.questions()) for c in generate(again)] == [(c.key, c.questions()) for c in generate(notes)]
+    assert [(s.id, s.title, s.cards, s.depth) for s in again.walk()] == [
+        (s.id, s.title, s.cards, s.depth) for s in notes.walk()
+    ]

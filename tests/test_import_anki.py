@@ -29,7 +29,7 @@ PNG = base64.b64decode(
 
 @pytest.fixture(scope="module")
 def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The collection (closed), and beside it legacy.apkg and current.apkg exported from it."""
+    """The collection (closed), and beside it legacy.apkg, current.apkg and whole.colpkg exported from it."""
     where = tmp_path_factory.mktemp("anki")
     col = open_collection(where / "col")
     models = {name: col.models.by_name(name) for name in ("Basic", "Basic (and reversed card)", "Cloze")}
@@ -56,7 +56,7 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
             with_scheduling=True, with_deck_configs=True, with_media=True, legacy=legacy
         )
         col.export_anki_package(out_path=str(where / name), options=options, limit=None)
-    col.close()
+    col.export_collection_package(str(where / "whole.colpkg"), include_media=True, legacy=False)  # closes it
     return where
 
 
@@ -67,7 +67,7 @@ def snapshot(col) -> tuple[dict, dict, int]:
     return notes, cards, col.db.scalar("SELECT count() FROM revlog")
 
 
-@pytest.mark.parametrize("package", ["legacy.apkg", "current.apkg"])
+@pytest.mark.parametrize("package", ["legacy.apkg", "current.apkg", "whole.colpkg"])
 def test_an_exported_deck_imports_and_rebuilds_into_a_deck_that_updates_the_original_in_place(
     original: Path, package: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

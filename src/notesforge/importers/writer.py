@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ..inline import unparse
 from ..model import (
+    TABLE_ASK,
     BasicCard,
     BulletList,
     CardList,
@@ -21,10 +22,12 @@ from ..model import (
     Section,
     Timeline,
 )
+from ..reader.schema import SLUG_PATTERN
 from ..visitor import BlockVisitor
 
 # What a TOML basic string must escape, and what a literal string cannot hold.
 _BASIC_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_SLUG = re.compile(SLUG_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
@@ -72,24 +75,24 @@ def render(notes: Notes, origin: str) -> str:
     if meta.date:
         lines.append(f"date = {meta.date.isoformat()}")
     for section in notes.sections:
-        lines += _section(section, "section")
+        lines += _section(section, "section", True)
     return "\n".join(lines) + "\n"
 
 
-def _section(section: Section, header: str) -> Iterator[str]:
+def _section(section: Section, header: str, inherited: bool) -> Iterator[str]:
     yield ""
     yield f"[[{header}]]"
     yield f"id = {string(section.id)}"
     yield f"title = {markup(section.title)}"
-    if not section.cards:
-        yield "cards = false"
+    if section.cards != inherited:  # a section's `cards` holds for its subsections unless they say
+        yield f"cards = {'true' if section.cards else 'false'}"
     blocks = _Blocks(f"{header}.block")
     for block in section.blocks:
         yield ""
         yield f"[[{header}.block]]"
         yield from blocks.visit(block)
     for sub in section.sections:
-        yield from _section(sub, f"{header}.section")
+        yield from _section(sub, f"{header}.section", section.cards)
 
 
 class _Blocks(BlockVisitor[list[str]]):
@@ -119,11 +122,14 @@ class _Blocks(BlockVisitor[list[str]]):
         return ['type = "bullets"', f"items = {items(values)}"]
 
     def visit_table(self, block: ComparisonTable) -> list[str]:
-        out = ['type = "table"', f"id = {string(block.id)}"]
+        # A table's default id, made from its caption, need not be a slug: left out, it is made again.
+        out = ['type = "table"', *([f"id = {string(block.id)}"] if _SLUG.match(block.id) else [])]
         if block.caption:
             out.append(f"caption = {markup(block.caption)}")
         if not block.cards:
             out.append("cards = false")
+        if block.ask != TABLE_ASK:
+            out.append("ask = [" + ", ".join(string(a) for a in block.ask) + "]")
         for column in block.columns:
             points = [
                 inline_table([("text", markup(p.text)), ("date", string(p.date))]) if p.date else markup(p.text)
@@ -144,6 +150,10 @@ class _Blocks(BlockVisitor[list[str]]):
         if block.corner:
             out.append(f"corner = {markup(block.corner)}")
         out.append("columns = [" + ", ".join(markup(c) for c in block.columns) + "]")
+        if not block.cards:
+            out.append("cards = false")
+        if block.ask != ("cells",):
+            out.append("ask = [" + ", ".join(string(a) for a in block.ask) + "]")
         rows = [
             inline_table(
                 [("heading", markup(r.heading)), ("cells", "[" + ", ".join(markup(c.text) for c in r.cells) + "]")]
@@ -154,22 +164,39 @@ class _Blocks(BlockVisitor[list[str]]):
 
     def visit_events(self, block: Timeline) -> list[str]:
         values = [
-            inline_table([("date", string(e.date)), ("text", markup(e.text)), ("id", string(e.id) if e.id else None)])
+            inline_table(
+                [
+                    ("date", string(e.date)),
+                    ("text", markup(e.text)),
+                    ("id", string(e.id) if e.id else None),
+                    ("ask", string(e.ask) if e.ask else None),
+                ]
+            )
             for e in block.events
         ]
-        return ['type = "events"', f"items = {items(values)}"]
+        return ['type = "events"', *_switches(block.cards, block.ask), f"items = {items(values)}"]
 
     def visit_terms(self, block: Glossary) -> list[str]:
         values = [
             inline_table(
-                [("term", markup(t.term)), ("definition", markup(t.definition)), ("id", string(t.id) if t.id else None)]
+                [
+                    ("term", markup(t.term)),
+                    ("definition", markup(t.definition)),
+                    ("id", string(t.id) if t.id else None),
+                    ("ask", string(t.ask) if t.ask else None),
+                ]
             )
             for t in block.terms
         ]
-        return ['type = "terms"', f"items = {items(values)}"]
+        return ['type = "terms"', *_switches(block.cards, block.ask), f"items = {items(values)}"]
 
     def visit_cards(self, block: CardList) -> list[str]:
         return ['type = "cards"', f"items = {items([_card(c) for c in block.cards])}"]
+
+
+def _switches(cards: bool, ask: str) -> list[str]:
+    """An events or terms block's `cards` and `ask`, where they are not the defaults."""
+    return [*([] if cards else ["cards = false"]), *([] if ask == "both" else [f"ask = {string(ask)}"])]
 
 
 def _card(card: BasicCard | ClozeCard) -> str:
