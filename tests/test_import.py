@@ -367,8 +367,14 @@ def test_generated_notes_survive_anki_export_and_import(doc: Doc) -> None:
     an explicit card's reverse shows its answer as it is)."""
     import tempfile
 
+    from notesforge.importers import ImportFailed
+
     notes = notesforge.loads(doc.toml, "gen.toml")
     with tempfile.TemporaryDirectory() as work:
+        if not questions(notes):  # a deck without notes: nothing to import
+            with pytest.raises(ImportFailed, match="nothing to import"):
+                anki_round_trip(notes, Path(work))
+            return
         imported = anki_round_trip(notes, Path(work))
     assert questions(imported.notes, reverse=False) == questions(notes, reverse=False)
     assert len(questions(imported.notes)) == len(questions(notes))
@@ -427,3 +433,34 @@ def test_the_writer_writes_generated_notes_back_exactly(doc: Doc) -> None:
     assert [(s.id, s.title, s.cards, s.depth) for s in again.walk()] == [
         (s.id, s.title, s.cards, s.depth) for s in notes.walk()
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("deck.apkg", b"not a zip", "deck.apkg: not an Anki package (not a zip file)"),
+        ("deck.apkg", "zip", "deck.apkg: not an Anki package (no collection.anki21b or collection.anki21 or"),
+        ("deck.colpkg", "bad-db", "deck.colpkg: the collection in the package cannot be read"),
+        ("notes.md", b"\xff\xfe# x", "notes.md: not UTF-8 (byte 0); save the file as UTF-8"),
+        ("cards.csv", b"front,back\n", "cards.csv: nothing to import (no card, no text)"),
+    ],
+)
+def test_sources_that_cannot_be_read_are_one_located_message_and_exit_2(
+    tmp_path: Path, name: str, data: bytes | str, message: str
+) -> None:
+    import zipfile
+
+    source = tmp_path / name
+    if data == "zip":
+        with zipfile.ZipFile(source, "w") as z:
+            z.writestr("media", "{}")
+    elif data == "bad-db":
+        with zipfile.ZipFile(source, "w") as z:
+            z.writestr("collection.anki2", b"not sqlite at all" * 100)
+    else:
+        source.write_bytes(data)
+    out = tmp_path / "notes.toml"
+    code, stdout, err = run("import", str(source), "--out", str(out))
+    assert code == 2, err
+    assert err.startswith(f"{tmp_path}/{message}"), err  # like a located error: the file first
+    assert "Traceback" not in err and stdout == "" and not out.exists()

@@ -123,7 +123,9 @@ def _notes(db: Path, current: bool, path: Path) -> list[Note]:
         types, decks = (_tables if current else _json)(conn)
         rows = conn.execute(
             "SELECT n.guid, n.mid, n.flds, n.tags,"
-            " (SELECT c.did FROM cards c WHERE c.nid = n.id ORDER BY c.ord LIMIT 1) FROM notes n ORDER BY n.id"
+            # A card in a filtered deck is still in its home deck (odid).
+            " (SELECT CASE WHEN c.odid THEN c.odid ELSE c.did END FROM cards c WHERE c.nid = n.id ORDER BY c.ord"
+            " LIMIT 1) FROM notes n ORDER BY n.id"
         ).fetchall()
     except sqlite3.DatabaseError as exc:
         raise ImportFailed(f"{path}: the collection in the package cannot be read ({exc})") from None

@@ -132,8 +132,10 @@ def finish(meta: Meta, drafts: Iterable[Draft], origin: str, report: Report) -> 
         return Section(sid, draft.title, blocks, subs, True, depth, where)
 
     sections = tuple(s for d in drafts if (s := section(d, 1)))
-    notes = Notes(meta, sections, Source(origin, "", 0))
-    return _without_repeats(notes, report)
+    notes = _without_repeats(Notes(meta, sections, Source(origin, "", 0)), report)
+    if not notes.sections:
+        raise ImportFailed(f"{origin}: nothing to import (no card, no text)")
+    return notes
 
 
 def _without_repeats(notes: Notes, report: Report) -> Notes:
