@@ -441,6 +441,7 @@ def test_the_writer_writes_generated_notes_back_exactly(doc: Doc) -> None:
         ("deck.apkg", b"not a zip", "deck.apkg: not an Anki package (not a zip file)"),
         ("deck.apkg", "zip", "deck.apkg: not an Anki package (no collection.anki21b or collection.anki21 or"),
         ("deck.colpkg", "bad-db", "deck.colpkg: the collection in the package cannot be read"),
+        ("deck.apkg", "bad-zstd", "deck.apkg: the package is damaged (ValueError: not zstd data"),
         ("notes.md", b"\xff\xfe# x", "notes.md: not UTF-8 (byte 0); save the file as UTF-8"),
         ("cards.csv", b"front,back\n", "cards.csv: nothing to import (no card, no text)"),
     ],
@@ -454,9 +455,9 @@ def test_sources_that_cannot_be_read_are_one_located_message_and_exit_2(
     if data == "zip":
         with zipfile.ZipFile(source, "w") as z:
             z.writestr("media", "{}")
-    elif data == "bad-db":
+    elif data in ("bad-db", "bad-zstd"):
         with zipfile.ZipFile(source, "w") as z:
-            z.writestr("collection.anki2", b"not sqlite at all" * 100)
+            z.writestr("collection.anki2" if data == "bad-db" else "collection.anki21b", b"not sqlite at all" * 100)
     else:
         source.write_bytes(data)
     out = tmp_path / "notes.toml"

@@ -79,10 +79,12 @@ def read(path: Path, notes_id: str | None = None) -> Imported:
                 current = name.endswith("21b")
                 data = package.read(name)
                 media = _media(package, names, current)
+            db = Path(work) / "collection.sqlite"
+            db.write_bytes(_unzstd(data) if current else data)
         except zipfile.BadZipFile:
             raise ImportFailed(f"{path}: not an Anki package (not a zip file)") from None
-        db = Path(work) / "collection.sqlite"
-        db.write_bytes(_unzstd(data) if current else data)
+        except (ValueError, IndexError, KeyError, TypeError) as exc:  # a damaged media list or compressed file
+            raise ImportFailed(f"{path}: the package is damaged ({type(exc).__name__}: {exc})") from None
         notes = _notes(db, current, path)
     return _imported(path, notes, media, notes_id, report)
 
@@ -90,7 +92,10 @@ def read(path: Path, notes_id: str | None = None) -> Imported:
 def _unzstd(data: bytes) -> bytes:
     import zstandard
 
-    return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+    try:
+        return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+    except zstandard.ZstdError as exc:
+        raise ValueError(f"not zstd data: {exc}") from None
 
 
 def _media(package: zipfile.ZipFile, names: set[str], current: bool) -> dict[str, bytes]:
