@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ...course import SEPARATOR, Course
+from ...diagnostics import NotesError
 from ...model import Location, Notes
 from .._media import collect
 from ..base import Exporter, unit_key
@@ -68,21 +69,38 @@ class BoundCourse(Exporter):
     def export_course(self, course: Course, path: Path, config: Any, units: Sequence[Any]) -> None:
         from .binding import bind
 
-        parts = []
+        chosen = []  # (unit, its part's settings, the part's key), in order
         for unit, unit_config in zip(course.units, units, strict=True):
-            chosen = self.unit_config(config, unit_config, unit)
-            if chosen is None:
-                continue
-            key = unit_key(unit, self.name, repr(chosen))
-            data = self.parts.get(key)
-            if data is None:
-                with tempfile.TemporaryDirectory(prefix="notesforge-part-") as work:
-                    part = Path(work) / "part.pdf"
-                    self.export(unit, part, chosen)
-                    data = part.read_bytes()
+            part_config = self.unit_config(config, unit_config, unit)
+            if part_config is not None:
+                chosen.append((unit, part_config, unit_key(unit, self.name, repr(part_config))))
+        kept = {key: data for *_, key in chosen if (data := self.parts.get(key)) is not None}
+        todo = [(unit, part_config, key) for unit, part_config, key in chosen if key not in kept]
+        problems = []
+        for (*_, key), (data, warnings, errors) in zip(todo, self._made(todo), strict=True):
+            self.warnings += warnings
+            problems += errors
+            if data is not None:
+                kept[key] = data
                 self.parts.put(key, data)
-            parts.append((unit.meta.title, data))
-        bind(course.meta, parts, path)
+        if problems:
+            raise NotesError(problems)
+        bind(course.meta, [(unit.meta.title, kept[key]) for unit, _, key in chosen], path)
+
+    def _made(self, todo: list[tuple[Notes, Any, str]]) -> list[tuple[bytes | None, list, list]]:
+        """Each unit's part; in parallel processes when there are several and this build is not
+        already one of several formats in parallel (one core each)."""
+        import multiprocessing
+        import os
+
+        items = [(type(self), unit, part_config) for unit, part_config, _ in todo]
+        if len(items) < 2 or (os.cpu_count() or 1) < 2 or multiprocessing.parent_process() is not None:
+            return [_part(item) for item in items]
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(os.cpu_count(), mp_context=multiprocessing.get_context(method)) as pool:
+            return list(pool.map(_part, items))
 
     def unit_config(self, config: Any, unit_config: Any, unit: Notes) -> Any:
         """The settings of a unit's part: the unit's own, with the course's choice of `sections`
@@ -91,6 +109,20 @@ class BoundCourse(Exporter):
 
         sections = unit_sections(config.sections, unit.meta.id, SEPARATOR)
         return None if sections is None else dataclasses.replace(unit_config, sections=sections)
+
+
+def _part(item: tuple[type[Exporter], Notes, Any]) -> tuple[bytes | None, list, list]:
+    """(PDF, warnings, problems) of one unit's part; a `NotesError` does not pickle back from a
+    worker, its diagnostics do."""
+    exporter_class, unit, config = item
+    exporter = exporter_class()
+    with tempfile.TemporaryDirectory(prefix="notesforge-part-") as work:
+        part = Path(work) / "part.pdf"
+        try:
+            exporter.export(unit, part, config)
+        except NotesError as exc:
+            return None, exporter.warnings, list(exc.diagnostics)
+        return part.read_bytes(), exporter.warnings, []
 
 
 class WorksheetExporter(BoundCourse):

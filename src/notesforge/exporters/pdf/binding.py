@@ -22,7 +22,7 @@ def bind(meta: Meta, parts: Sequence[tuple[str, bytes]], path: Path) -> None:
     for title, data in parts:
         start = len(writer.pages)
         writer.append(io.BytesIO(data), import_outline=False)
-        writer.add_outline_item(title, start)
+        writer.add_outline_item(title=title, page_number=start)
     info = {"/Title": meta.title, "/Producer": "notesforge", "/Creator": "notesforge"}
     if meta.author:
         info["/Author"] = meta.author
