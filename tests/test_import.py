@@ -465,3 +465,15 @@ def test_sources_that_cannot_be_read_are_one_located_message_and_exit_2(
     assert code == 2, err
     assert err.startswith(f"{tmp_path}/{message}"), err  # like a located error: the file first
     assert "Traceback" not in err and stdout == "" and not out.exists()
+
+
+def test_hostile_text_in_a_deck_stays_literal_through_import(hostile_notes, tmp_path: Path) -> None:
+    """HTML, `&`, `{{Front}}`, `[sound:x]`, `[latex]`, `*` and backslashes in a deck's cards come back as
+    the same literal text, each card asking what it asked."""
+    imported = anki_round_trip(hostile_notes, tmp_path)
+    assert questions(imported.notes, reverse=False) == questions(hostile_notes, reverse=False)
+    assert len(questions(imported.notes)) == len(questions(hostile_notes))
+    shown = " ".join(q for question in questions(imported.notes) for q in question)
+    for raw in ("<th>", "x < y & y > z", "{{Front}}", "[sound:a.mp3]", "[latex]", "lone ** and a *single", "\\"):
+        assert raw in shown, raw
+    assert "MathJax" not in " ".join(imported.report.losses)  # notesforge's own guard is not MathJax
