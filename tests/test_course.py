@@ -7,6 +7,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import PIL.Image
 import pytest
 from click.testing import CliRunner
 from support.common import COURSE, SEED
@@ -230,3 +231,23 @@ def test_watch_rebuilds_a_course_on_a_save_of_any_unit(tmp_path: Path) -> None:
         write(course.parent / "units" / "03-new.toml", UNIT.format(id="newcomer"))
         watcher.wait_for("markdown: wrote")
         assert "## Unit newcomer" in output.read_text(encoding="utf-8")
+
+
+def test_a_changed_card_image_is_a_changed_unit(tmp_path: Path) -> None:
+    course = small_course(tmp_path / "c")
+    valid = Path(__file__).parent / "fixtures" / "valid"
+    shutil.copy(valid / "image.toml", course.parent / "units" / "03-image.toml")
+    shutil.copytree(valid / "images", course.parent / "units" / "images")
+    out = tmp_path / "out"
+    [before] = build_source(course, ["flashcards"], out)
+    first = before.path.read_bytes()
+    # Another picture under the same name: the unit's kept notes and flashcards part are stale.
+    picture = course.parent / "units" / "images" / "dot.png"
+    PIL.Image.new("RGB", (3, 3), "blue").save(picture)
+    [again] = build_source(course, ["flashcards"], out, force=True)
+    assert again.path.read_bytes() != first
+    [fresh] = build_source(course, ["flashcards"], tmp_path / "fresh")
+    assert fresh.path.read_bytes() == again.path.read_bytes()
+    picture.unlink()  # gone: reported at the card that shows it, not taken from the cache
+    with pytest.raises(NotesError, match=r"dot\.png"):
+        build_source(course, ["flashcards"], out, force=True)

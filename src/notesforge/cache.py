@@ -16,8 +16,9 @@ from pathlib import Path
 
 from . import reader
 from ._version import __version__
+from .course import image_files
 from .diagnostics import Diagnostic, NotesError
-from .exporters.base import Parts
+from .exporters.base import Parts, file_stamp
 from .files import TEMP_PREFIX, write_bytes_atomically
 from .model import Notes
 from .reader import MAX_SOURCE_BYTES, source_epoch
@@ -155,19 +156,27 @@ class UnitCache:
             kept = self.store.get(key)
             if kept is not None:
                 try:
-                    found[i] = pickle.loads(kept)
-                    continue
+                    notes, images = pickle.loads(kept)
                 except Exception:  # an older or damaged entry: read the file again
-                    pass
+                    notes, images = None, None
+                # The reader checked the card images: read again if one has changed since.
+                if isinstance(notes, Notes) and images == _images(notes):
+                    found[i] = notes
+                    continue
             todo[i] = (path, data, epoch, key)
         for i, result in zip(todo, _read_all([t[:3] for t in todo.values()], self.jobs), strict=True):
             if isinstance(result, Notes):
-                self.store.put(todo[i][3], pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                kept = pickle.dumps((result, _images(result)), protocol=pickle.HIGHEST_PROTOCOL)
+                self.store.put(todo[i][3], kept)
                 found[i] = result
             else:
                 found[i] = NotesError(*result)
         self.store.prune()
         return [found[i] for i in range(len(paths))]
+
+
+def _images(unit: Notes) -> list[tuple[str, tuple[int, int] | None]]:
+    return [(path, file_stamp(path)) for path in image_files(unit)]
 
 
 def _read(item: tuple[str, bytes, int]) -> Notes | tuple[list[Diagnostic], str | None]:

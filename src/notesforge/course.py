@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .model import IssuedCard, Location, Meta, Notes, Section, Setting, Source, Text
+from .model import CardList, IssuedCard, Location, Meta, Notes, Section, Setting, Source, Text
 
 SEPARATOR = "/"  # between a unit's id and a section id in `as_notes()`
 
@@ -79,3 +79,9 @@ def units_settings(course: Mapping[str, Mapping[str, Setting]], unit: Mapping[st
 def walk_units(course: Course) -> Iterator[tuple[Notes, Section]]:
     """Each unit with its section of `as_notes()`."""
     return zip(course.units, course.as_notes().sections, strict=True)
+
+
+def image_files(unit: Notes) -> list[str]:
+    """The image files a unit's cards show (absolute paths, in order, once each): besides its own
+    bytes, what a unit's outputs are made of."""
+    return list(dict.fromkeys(card.image.path for block in unit.blocks(CardList) for card in block.cards if card.image))

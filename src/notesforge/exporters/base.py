@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from .._version import __version__
-from ..course import Course
+from ..course import Course, image_files
 from ..diagnostics import Diagnostic, did_you_mean
 from ..model import IssuedCard, Location, Notes
 
@@ -150,9 +151,20 @@ class Parts:
 
 
 def unit_key(unit: Notes, *settings: Any) -> str:
-    """A key of one unit's part: its bytes, path and time stamp, the code's version and `settings`."""
-    material = repr((__version__, unit.source.path, unit.source.sha256, unit.source.epoch, settings))
+    """A key of one unit's part: its bytes, path and time stamp, its images' sizes and times, the
+    code's version and `settings`."""
+    images = [(path, file_stamp(path)) for path in image_files(unit)]
+    material = repr((__version__, unit.source.path, unit.source.sha256, unit.source.epoch, images, settings))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def file_stamp(path: str) -> tuple[int, int] | None:
+    """(size, modification time in ns) of a file, None if it is gone: a change of either is a new file."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 class Exporter:
