@@ -251,3 +251,16 @@ def test_a_changed_card_image_is_a_changed_unit(tmp_path: Path) -> None:
     picture.unlink()  # gone: reported at the card that shows it, not taken from the cache
     with pytest.raises(NotesError, match=r"dot\.png"):
         build_source(course, ["flashcards"], out, force=True)
+
+
+def test_cards_of_a_course_are_every_units_at_their_own_lines() -> None:
+    code, out, err = run("cards", str(COURSE))
+    assert code == 0, err
+    lines = out.splitlines()
+    course = load_course(COURSE)
+    units = [unit.source.path for unit in course.units]
+    assert [line.split(":", 1)[0] for line in lines] == sorted(
+        (line.split(":", 1)[0] for line in lines), key=units.index
+    )
+    assert {line.split(":", 1)[0] for line in lines} == set(units)
+    assert f"{units[1]}:47:3\tbasic\tWhich city did French and Belgian troops occupy in 1923?\tThe Ruhr" in out

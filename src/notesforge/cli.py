@@ -362,12 +362,14 @@ def _check_course(source: str, strict: bool) -> None:
 @click.argument("source", default=DEFAULT_SOURCE, type=click.Path(dir_okay=True))
 @click.option("--kind", "kinds", multiple=True, metavar="KIND", help="Only cards of this kind (repeatable).")
 def cards(source: str, kinds: tuple[str, ...]) -> None:
-    """List every question the cards of SOURCE ask, without building: where, kind, front and answer."""
+    """List every question the cards of SOURCE ask, without building: where, kind, front and answer.
+    A course file lists every unit's cards, each at its line in its unit."""
     from .cards import generate
     from .inline import plain
+    from .reader import is_course
 
-    notes = _load(source)
-    for card in generate(notes):
+    documents = _load_course(source).units if is_course(source) else (_load(source),)
+    for card in (card for notes in documents for card in generate(notes)):
         if kinds and card.kind.value not in kinds:
             continue
         for q in card.questions():
