@@ -9,7 +9,7 @@ document; their section ids are `UNIT/SECTION` so that two units may both have a
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -38,9 +38,6 @@ class Course:
         plain = {fmt: dict(table) for fmt, table in self.settings.items()}
         return (Course, (self.meta, self.units, self.source, plain, self.retired))
 
-    def unit(self, unit_id: str) -> Notes:
-        return next(unit for unit in self.units if unit.meta.id == unit_id)
-
     def as_notes(self) -> Notes:
         """The course as one `Notes`: a section per unit (id: the unit's id), its sections below."""
         merged = self.derived.get("notes")
@@ -49,10 +46,6 @@ class Course:
             merged = Notes(self.meta, sections, self.source, self.settings)
             self.derived["notes"] = merged
         return merged
-
-    def unit_of(self, section: Section) -> Notes:
-        """The unit a section of `as_notes()` belongs to."""
-        return self.unit(section.id.split(SEPARATOR, 1)[0])
 
 
 def unit_section(unit: Notes) -> Section:
@@ -68,17 +61,14 @@ def _nested(section: Section, prefix: str) -> Section:
     return dataclasses.replace(section, id=prefix + section.id, sections=subs, depth=section.depth + 1)
 
 
-def units_settings(course: Mapping[str, Mapping[str, Setting]], unit: Mapping[str, Mapping[str, Setting]]):
+def units_settings(
+    course: Mapping[str, Mapping[str, Setting]], unit: Mapping[str, Mapping[str, Setting]]
+) -> dict[str, dict[str, Setting]]:
     """A unit's `[export.FORMAT]` tables over the course's: the unit's own keys win."""
     out: dict[str, dict[str, Setting]] = {fmt: dict(table) for fmt, table in course.items()}
     for fmt, table in unit.items():
         out.setdefault(fmt, {}).update(table)
     return out
-
-
-def walk_units(course: Course) -> Iterator[tuple[Notes, Section]]:
-    """Each unit with its section of `as_notes()`."""
-    return zip(course.units, course.as_notes().sections, strict=True)
 
 
 def image_files(unit: Notes) -> list[str]:
