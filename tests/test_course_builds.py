@@ -13,7 +13,7 @@ import pytest
 from support.anki import import_deck, open_collection
 from support.common import COURSE, EPOCH
 from support.epubcheck import run_epubcheck
-from support.pdf import Pdf, assert_fonts_embedded
+from support.pdf import Pdf, assert_fonts_embedded, squash
 
 import notesforge
 from notesforge.cards import generate
@@ -150,9 +150,18 @@ def test_worksheet_and_flashcards_of_the_whole_course_or_of_named_units(built: d
     assert "Kapp Putsch" in cards and "Airlift" in cards and "Lenin" not in cards and "Yalta" not in cards
     assert "Lenin" in Pdf(built["flashcards"]).text
     # A part per unit chosen, each from the unit's own first page, in the course's order.
-    assert [title for _, title, _ in Pdf(built["flashcards:chosen"]).outline()] == ["Weimar Germany", "The Cold War"]
+    # Under each, the unit's own bookmarks: the sections of its cards, the worksheet's sections and key.
+    cards = Pdf(built["flashcards:chosen"]).outline()
+    assert [title for level, title, _ in cards if level == 0] == ["Weimar Germany", "The Cold War"]
+    assert [level for level, _, _ in cards][:2] == [0, 1] and {level for level, _, _ in cards} == {0, 1}
     sheets = Pdf(built["worksheet"])
-    assert [title for _, title, _ in sheets.outline()] == ["Stalin’s Dictatorship", "Weimar Germany", "The Cold War"]
+    outline = sheets.outline()
+    units = [(title, page) for level, title, page in outline if level == 0]
+    assert [title for title, _ in units] == ["Stalin’s Dictatorship", "Weimar Germany", "The Cold War"]
+    keys = [page for level, title, page in outline if level == 1 and title == "Answers"]
+    assert len(keys) == 3 and [page for _, page in units][1:] == [page + 1 for page in keys[:2]]
+    for level, title, page in outline:  # each bookmark lands on the page with its heading
+        assert level == 0 or squash(title) in sheets.pages[page - 1], (title, page)
     subprocess.run(["qpdf", "--check", str(built["worksheet"])], check=True, capture_output=True)
 
 

@@ -15,14 +15,13 @@ from ...model import Meta
 
 
 def bind(meta: Meta, parts: Sequence[tuple[str, bytes]], path: Path) -> None:
-    """Write `parts` (a bookmark title and a PDF each), in order, as one PDF with a bookmark per part."""
+    """Write `parts` (a bookmark title and a PDF each), in order, as one PDF with a bookmark per part,
+    the part's own bookmarks (its sections, the worksheet's answer key) under it."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for title, data in parts:
-        start = len(writer.pages)
-        writer.append(io.BytesIO(data), import_outline=False)
-        writer.add_outline_item(title=title, page_number=start)
+        writer.append(io.BytesIO(data), outline_item=title, import_outline=True)
     info = {"/Title": meta.title, "/Producer": "notesforge", "/Creator": "notesforge"}
     if meta.author:
         info["/Author"] = meta.author
