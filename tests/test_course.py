@@ -159,7 +159,7 @@ def test_init_course_writes_a_course_that_checks(tmp_path: Path) -> None:
     course = tmp_path / "c" / "course.toml"
     assert is_course(course) and not is_course(tmp_path / "c" / "units" / "01-first-unit.toml")
     assert [u.meta.id for u in load_course(course).units] == ["my-topic", "second-unit"]
-    assert run("check", str(course))[0] == 0
+    assert run("check", "--strict", str(course))[0] == 0
     assert run("init", "--course", str(tmp_path / "c"))[0] == 1  # refuses to overwrite
     assert run("init", "--course", "--force", str(tmp_path / "c"))[0] == 0
 
