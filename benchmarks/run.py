@@ -649,6 +649,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {message}", file=sys.stderr, flush=True)
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    # An installed notesforge has its modules' bytecode, as the anchors' libraries do; with writing it
+    # turned off (PYTHONDONTWRITEBYTECODE), every timed run would compile notesforge from source.
+    # The warm-up round writes it (__pycache__, ignored by git).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     keep = Path(args.work).resolve() if args.work else None
     with tempfile.TemporaryDirectory(prefix="notesforge-bench-") as tmp:
         work = keep or Path(tmp)
