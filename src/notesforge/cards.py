@@ -445,7 +445,11 @@ def _cloze_key(item: Bullet | Point | Cell | ClozeCard) -> str:
 def front_key(question: Question) -> str:
     # The prompt is left out: the Anki deck shows it in a field of its own, and a front that two
     # notes share is a duplicate there whatever their prompts.
-    return normalise(plain(question.front, lambda c: f"[{c.answer}]"))
+    return normalise(plain(question.front, _bracketed))
+
+
+def _bracketed(cloze: Cloze) -> str:
+    return f"[{cloze.answer}]"
 
 
 def duplicate_fronts(notes: Notes) -> list[Diagnostic]:
@@ -459,17 +463,26 @@ def duplicate_fronts(notes: Notes) -> list[Diagnostic]:
     return list(cached)
 
 
+def _fronts(card: Card) -> list[Rich]:
+    """The fronts `duplicate_fronts` compares: the first question's of a cloze card, else each
+    direction's -- `card.questions()`'s fronts, without making every question of the card."""
+    if card.is_cloze:
+        numbers = [c.number for c in clozes(card.question)]
+        return [blank(card.question, min(numbers))] if numbers else []
+    return [card.question, card.reverse_question or card.answer] if card.reverse else [card.question]
+
+
 def _duplicate_fronts(notes: Notes) -> list[Diagnostic]:
     first: dict[str, Location] = {}
     problems = []
     for card in generate(notes):
-        for question in card.questions()[:1] if card.is_cloze else card.questions():
-            key = front_key(question)
+        for front in _fronts(card):
+            key = normalise(plain(front, _bracketed))
             if not key:
                 continue
             if key in first:
                 where = first[key]
-                text = plain(question.front)
+                text = plain(front)
                 short = text if len(text) <= 60 else text[:57] + "..."
                 problems.append(
                     Diagnostic(

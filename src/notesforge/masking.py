@@ -80,9 +80,10 @@ class _Phrase:
         return self._pattern
 
     def may_be_in(self, text: str) -> bool:
-        if not self.needles:
-            return True
-        folded = text.translate(_FOLD)
+        return not self.needles or self.may_be_in_folded(fold(text))
+
+    def may_be_in_folded(self, folded: str) -> bool:
+        """`may_be_in` for a text already folded (`fold`): one fold serves every phrase."""
         return all(needle in folded for needle in self.needles)
 
     def search(self, text: str) -> re.Match[str] | None:
@@ -115,6 +116,11 @@ class _AsciiFold(dict[int, str]):
 
 
 _FOLD = _AsciiFold()
+
+
+def fold(text: str) -> str:
+    """`text` as `_Phrase.may_be_in_folded` looks for phrases in it."""
+    return text.translate(_FOLD)
 
 
 @lru_cache(maxsize=4096)
@@ -192,10 +198,14 @@ def guard_clozes(rich: Rich) -> Rich:
     patterns = [(_Phrase.of(a), n) for a, n in number_of.items() if _WORD.search(a)]
 
     def split(value: str) -> list[Inline]:
+        # A phrase that may not be in the text may not be in any of its tails: fold it once and
+        # search only the phrases that may be there (most texts hold none of their card's answers).
+        folded = fold(value)
+        live = [(p, n) for p, n in patterns if p.may_be_in_folded(folded)]
         out: list[Inline] = []
         rest = value
         while rest:
-            hits = [(m, n) for m, n in ((p.search(rest), n) for p, n in patterns) if m]
+            hits = [(m, n) for m, n in ((p.search(rest), n) for p, n in live) if m]
             if not hits:
                 out.append(Text(rest))
                 break
