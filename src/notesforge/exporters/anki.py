@@ -271,9 +271,7 @@ def section_paths(notes: Notes) -> dict[str, tuple[Section, ...]]:
 
 def build_notes(notes: Notes, kinds: Iterable[str] = KINDS) -> list[AnkiNote]:
     """Every card of the chosen `kinds` as an Anki note; raise `NotesError` for cards Anki could not show."""
-    import genanki
-
-    paths = section_paths(notes)
+    paths, guids = section_paths(notes), note_guids(notes)
     chosen = _chosen(notes, kinds)
     out: list[AnkiNote] = []
     problems: list[Diagnostic] = duplicate_fronts(notes)  # notes made in code have not been through the reader
@@ -287,7 +285,7 @@ def build_notes(notes: Notes, kinds: Iterable[str] = KINDS) -> list[AnkiNote]:
             problems.append(Diagnostic(card.loc, problem))
             continue
         image = media.get(card.image.path) if card.image else None
-        out.append(_note(notes, card, paths[card.section.id], note_guid(genanki, card), image))
+        out.append(_note(notes, card, paths[card.section.id], guids[card.key], image))
     if problems:
         raise NotesError(problems)
     return out
@@ -321,13 +319,11 @@ def issued_cards(
 ) -> list[IssuedCard]:
     """The cards of `kinds` as the card record keeps them, each in its deck of `names` (keyed by
     `under` and its section ids). genanki is imported for the GUIDs: builds only."""
-    import genanki
-
-    paths = section_paths(notes)
+    paths, guids = section_paths(notes), note_guids(notes)
     return [
         IssuedCard(
             card.key,
-            note_guid(genanki, card),
+            guids[card.key],
             card.kind.value,
             card.reverse,
             names[(*under, *_ids(paths[card.section.id]))],
@@ -591,9 +587,16 @@ def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple
             out.writestr(str(i), m.data)
 
 
-def note_guid(genanki: Any, card: Card) -> str:
-    """The GUID written in the notes (an imported deck's, so its notes update in place), else one from the key."""
-    return card.guid or genanki.guid_for(card.key)
+def note_guids(notes: Notes) -> dict[str, str]:
+    """Card key -> its note's GUID: the one written in the notes (an imported deck's, so its notes
+    update in place), else one from the key. Made once per notes: the card record and the deck
+    both need them."""
+    guids = notes.derived.get("guids")
+    if guids is None:
+        import genanki
+
+        guids = notes.derived["guids"] = {card.key: card.guid or genanki.guid_for(card.key) for card in generate(notes)}
+    return guids
 
 
 def _write_collection(genanki: Any, cursor: Any, decks: list[Any], models: Any, epoch: int) -> None:
