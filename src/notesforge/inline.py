@@ -102,11 +102,19 @@ def _tokenize(s: str, allow_cloze: bool, errors: list[InlineError]) -> list[_Tok
     return tokens
 
 
+# The rest of a cloze mark holding no backslash, bracket or second '|': `_scan_cloze` reads it the
+# same way character by character.
+_SIMPLE_CLOZE = re.compile(r"([^\\\[\]|]*)(?:\|([^\\\[\]|]*))?\]\]")
+
+
 def _scan_cloze(s: str, i: int) -> tuple[int | None, str, str | None, bool]:
     """From just after '[[', find the closing ']]'; return (end, answer, hint, nested).
 
     `nested` tells whether an unescaped '[[' came first (escaped brackets are text).
     """
+    simple = _SIMPLE_CLOZE.match(s, i)
+    if simple:  # the usual mark: no escape, bracket or second '|' inside, read in one match
+        return simple.end(), simple.group(1), simple.group(2), False
     parts: list[list[str]] = [[]]
     n = len(s)
     nested = False

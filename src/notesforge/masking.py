@@ -9,7 +9,7 @@ for the card linter.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from .inline import clozes
@@ -84,7 +84,10 @@ class _Phrase:
 
     def may_be_in_folded(self, folded: str) -> bool:
         """`may_be_in` for a text already folded (`fold`): one fold serves every phrase."""
-        return all(needle in folded for needle in self.needles)
+        for needle in self.needles:  # noqa: SIM110 (all() over a generator costs more than most searches)
+            if needle not in folded:
+                return False
+        return True
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.may_be_in(text) else None
@@ -196,6 +199,8 @@ def guard_clozes(rich: Rich) -> Rich:
     for cloze in found:
         number_of.setdefault(cloze.answer.casefold(), cloze.number)
     patterns = [(_Phrase.of(a), n) for a, n in number_of.items() if _WORD.search(a)]
+    if _guarded_already(rich, found, number_of, patterns):  # the usual cloze text: nothing to do
+        return rich
 
     def split(value: str) -> list[Inline]:
         # A phrase that may not be in the text may not be in any of its tails: fold it once and
@@ -228,6 +233,33 @@ def guard_clozes(rich: Rich) -> Rich:
     for cloze in clozes(guarded):
         order.setdefault(cloze.number, len(order) + 1)
     return _renumber(guarded, order)
+
+
+def _guarded_already(
+    rich: Rich, found: list[Cloze], number_of: dict[str, int], patterns: list[tuple[_Phrase, int]]
+) -> bool:
+    """Whether `guard_clozes` would give `rich` back as it is: every mark already has its answer's
+    number, counted from 1 in order, and no text holds an answer (nor is empty, which it drops)."""
+    order: dict[int, int] = {}
+    for cloze in found:
+        number = number_of[cloze.answer.casefold()]
+        if order.setdefault(number, len(order) + 1) != cloze.number:
+            return False
+    for value in _texts(rich):
+        if not value:
+            return False
+        folded = fold(value)
+        if any(p.may_be_in_folded(folded) and p.pattern.search(value) for p, _ in patterns):
+            return False
+    return True
+
+
+def _texts(rich: Rich) -> Iterator[str]:
+    for node in rich:
+        if isinstance(node, Text):
+            yield node.value
+        elif isinstance(node, Emphasis | Strong):
+            yield from _texts(node.children)
 
 
 def _renumber(rich: Rich, order: dict[int, int]) -> Rich:
