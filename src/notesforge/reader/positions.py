@@ -77,6 +77,13 @@ class Positions:
         return resolved
 
     def _keyval(self, base: Path) -> None:
+        simple = _SIMPLE_KEY.match(self.text, self._i)
+        if simple:  # one bare key and its '=', as most keys are: one match instead of a scan
+            path = (*base, simple.group(1))
+            self.keys.setdefault(path, simple.start(1))
+            self._i = simple.end()
+            self._value(path)
+            return
         path = base
         for name, pos in self._key():
             path += (name,)
@@ -116,26 +123,26 @@ class Positions:
         elif c == "[":
             self._i += 1
             index = 0
-            while True:
-                self._skip_blank(newlines=True)
+            while True:  # _skip_blank(newlines=True) written out: arrays hold most of the values
+                self._i = _BLANK_LINES.match(s, self._i).end()
                 if s[self._i] == "]":
                     self._i += 1
                     return
                 self.keys[(*path, index)] = self._i
                 self._value((*path, index))
                 index += 1
-                self._skip_blank(newlines=True)
+                self._i = _BLANK_LINES.match(s, self._i).end()
                 if s[self._i] == ",":
                     self._i += 1
         elif c == "{":
             self._i += 1
             while True:
-                self._skip_blank(newlines=True)
+                self._i = _BLANK_LINES.match(s, self._i).end()
                 if s[self._i] == "}":
                     self._i += 1
                     return
                 self._keyval(path)
-                self._skip_blank(newlines=True)
+                self._i = _BLANK_LINES.match(s, self._i).end()
                 if s[self._i] == ",":
                     self._i += 1
         else:
@@ -163,6 +170,8 @@ _ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*'''(?:'{0,2})", re.DOTALL)
 _BLANK = re.compile(r"[ \t]*")
 _BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]*")
+# A key of one bare name, then '=' (what `_key` and `_keyval` read from it), with the blanks around.
+_SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
 # A scalar ends at a separator, a comment or white space (a date-time may hold one space).
 _SCALAR = re.compile(r"(?:[^,\]}#\s]|(?<=\d) (?=\d))*")
 
