@@ -549,14 +549,14 @@ def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple
     """Write the package; every time in it is `notes.source.epoch`."""
     import genanki
 
-    models = {t.id: _genanki_model(genanki, t) for t in NOTE_TYPES}
+    models = {t.key: _genanki_model(genanki, t) for t in NOTE_TYPES}  # by key: NoteType.id runs sha256 per call
     decks = {ids: genanki.Deck(stable_id("deck", notes.meta.id, *ids), name) for ids, name in names.items()}
     decks[()].description = _description(notes)
     used = {()} | {note.deck[:n] for note in anki_notes for n in range(1, len(note.deck) + 1)}
     for due, note in enumerate(anki_notes):
         decks[note.deck].add_note(
             genanki.Note(
-                model=models[note.type.id],
+                model=models[note.type.key],
                 fields=list(note.fields),
                 tags=list(note.tags),
                 guid=note.guid,
