@@ -63,6 +63,9 @@ def register() -> str:
     After this, `<b>`/`<i>` in Paragraph markup and `fontName=REGULAR` with bold or
     italic map to the right face through reportlab's font family table.
     """
+    global _printable
+    if _printable:  # set last, once the family is registered: no lock for the calls after
+        return FAMILY
     with _lock:
         if REGULAR in _registered:
             return FAMILY
@@ -77,7 +80,6 @@ def register() -> str:
             _registered.add(name)
         for bold, italic, name in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, ITALIC), (1, 1, BOLD_ITALIC)):
             addMapping(FAMILY, bold, italic, name)
-        global _printable
         common = frozenset.intersection(*(_cmaps[face] for face in _FACES))
         _printable = frozenset(
             chr(c) for c in common if unicodedata.category(chr(c)) not in ("Cc", "Cf") or chr(c) == SOFT_HYPHEN
