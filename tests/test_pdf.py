@@ -660,3 +660,13 @@ def test_a_paragraph_is_not_laid_out_twice_at_one_width() -> None:
     assert Counted.breaks == 2
     para.wrap(200, 500)
     assert Counted.breaks == 3
+
+
+def test_the_fonts_unpack_once_in_the_background_while_the_notes_are_read() -> None:
+    from notesforge.exporters.pdf import PdfExporter, WorksheetExporter, fonts
+
+    wait = PdfExporter.prepare()
+    assert WorksheetExporter.prepare() is wait is fonts.unpack_in_background()  # one thread for every format
+    wait()
+    assert all(f"pymupdf_fonts.{module}" in sys.modules for module in fonts._FACES.values())
+    assert fonts.register() == fonts.FAMILY

@@ -220,3 +220,27 @@ def test_a_failed_format_is_not_remembered(source: Path, out: Path) -> None:
         [outcome] = pipeline.build_source(source, ["label"], out, fail)
         assert not outcome.ok and not outcome.cached
     assert (out / "tiny.label.txt").read_text(encoding="utf-8") == "Tiny: plain\n"
+
+
+def test_set_up_that_needs_no_notes_starts_before_they_are_read_and_ends_before_the_export(
+    source: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from support import exporters
+
+    events: list[str] = []
+
+    def prepare(cls):
+        events.append(f"prepare {cls.name}")
+        return lambda: events.append(f"waited {cls.name}")
+
+    def broken(cls):
+        raise RuntimeError("a plugin that cannot prepare")
+
+    load, export = pipeline.reader.load, exporters.Label.export
+    monkeypatch.setattr(exporters.Label, "prepare", classmethod(prepare))
+    monkeypatch.setattr(exporters.Failing, "prepare", classmethod(broken))
+    monkeypatch.setattr(pipeline.reader, "load", lambda path: events.append("read") or load(path))
+    monkeypatch.setattr(exporters.Label, "export", lambda self, *a: events.append("export") or export(self, *a))
+    outcomes = pipeline.build_source(source, ["label", "failing", "markdown"], out, jobs=1)
+    assert events == ["prepare label", "read", "waited label", "export"]
+    assert [o.ok for o in outcomes] == [True, False, True]  # a broken prepare() fails nothing by itself

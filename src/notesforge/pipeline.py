@@ -192,7 +192,12 @@ def build_source(
     stale = [name for name in names if name not in fresh]
     built: dict[str, Outcome] = {}
     if stale:
-        notes = course or reader.load(source)
+        waiting = [] if course else _prepare(stale)
+        try:
+            notes = course or reader.load(source)
+        finally:  # before any export, and before the build forks
+            for wait in waiting:
+                wait()
         inputs = extra_inputs(notes)
         card_record = record.record_path(source)
         for outcome in build(notes, stale, out, overrides, jobs=jobs, on_done=on_done, card_record=card_record):
@@ -203,6 +208,20 @@ def build_source(
                 cache.forget(outcome.format)
         cache.save()
     return [fresh.get(name) or built[name] for name in names]
+
+
+def _prepare(names: Iterable[str]) -> list[Callable[[], None]]:
+    """What waits for each format's set-up that needs no notes, started before they are read
+    (`Exporter.prepare`; a plugin that fails here is reported when it builds)."""
+    waiting = []
+    for name in names:
+        try:
+            wait = registry.get(name).prepare()
+        except Exception:  # one broken exporter must not stop the build
+            continue
+        if wait is not None:
+            waiting.append(wait)
+    return waiting
 
 
 def extra_inputs(notes: Notes | Course) -> list[str]:

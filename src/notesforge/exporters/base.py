@@ -11,7 +11,7 @@ import dataclasses
 import hashlib
 import os
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -191,6 +191,13 @@ class Exporter:
 
     def output_name(self, notes: Notes) -> str:
         return f"{notes.meta.id}{self.suffix}"
+
+    @classmethod
+    def prepare(cls) -> Callable[[], None] | None:
+        """Start, while the notes are read, set-up that needs no notes and leaves the GIL free
+        (unpacking the fonts); return what waits for it to end, or None. The build layer waits
+        before it exports (or forks); `export()` must not rely on it having run."""
+        return None
 
     def issued(self, notes: Notes, config: Any) -> list[IssuedCard] | None:
         """The cards this format hands to students to keep (a deck's notes), or None if it hands out none.

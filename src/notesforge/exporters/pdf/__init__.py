@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +34,22 @@ from ...diagnostics import NotesError
 from ...model import Location, Notes
 from .._media import collect
 from ..base import Exporter, unit_key
+from . import fonts
 from .checks import choose_sections, warn_missing_glyphs
 from .config import BookletConfig, FlashcardsConfig, OrganiserConfig, WorksheetConfig
 
 __all__ = ["FlashcardsExporter", "OrganiserExporter", "PdfExporter", "WorksheetExporter"]
 
 
-class PdfExporter(Exporter):
+class Printed(Exporter):
+    """Every printed format: the fonts are unpacked while the notes are read (`Exporter.prepare`)."""
+
+    @classmethod
+    def prepare(cls) -> Callable[[], None]:
+        return fonts.unpack_in_background()
+
+
+class PdfExporter(Printed):
     name = "pdf"
     description = "Printable revision booklet (PDF): contents, tables, timeline, glossary, test yourself"
     suffix = ".pdf"
@@ -62,7 +71,7 @@ class PdfExporter(Exporter):
         build_booklet(notes, path, config, self.warn, course=True)
 
 
-class BoundCourse(Exporter):
+class BoundCourse(Printed):
     """A printed format whose course output is each unit's own PDF, bound in order (`binding`):
     a part per unit, reused from the last build while the unit and the settings are unchanged."""
 

@@ -27,7 +27,7 @@ import io
 import threading
 import types
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 FAMILY = "NotoSans"
@@ -55,6 +55,27 @@ SOFT_HYPHEN = "\u00ad"
 def font_buffer(module: str) -> bytes:
     """The TrueType bytes of `pymupdf_fonts.<module>` (e.g. "NotoSans_Regular")."""
     return importlib.import_module(f"pymupdf_fonts.{module}").fontbuffer
+
+
+@functools.cache
+def unpack_in_background() -> Callable[[], None]:
+    """Import the family's font modules in a thread (once); return what waits for it.
+
+    Each module unpacks its font at import (lzma, ~10 ms a face, which runs without the GIL),
+    so a build that starts this before it reads the notes has the fonts for nothing. A face
+    that fails to load here fails again, reported, when `register()` loads it.
+    """
+
+    def unpack() -> None:
+        for module in _FACES.values():
+            try:
+                importlib.import_module(f"pymupdf_fonts.{module}")
+            except Exception:  # register() loads it again and reports the error
+                continue
+
+    thread = threading.Thread(target=unpack, name="notesforge-fonts", daemon=True)
+    thread.start()
+    return thread.join
 
 
 def register() -> str:
