@@ -319,14 +319,15 @@ def issued_cards(
 ) -> list[IssuedCard]:
     """The cards of `kinds` as the card record keeps them, each in its deck of `names` (keyed by
     `under` and its section ids). genanki is imported for the GUIDs: builds only."""
-    paths, guids = section_paths(notes), note_guids(notes)
+    guids = note_guids(notes)
+    decks = {section: names[(*under, *_ids(path))] for section, path in section_paths(notes).items()}
     return [
         IssuedCard(
             card.key,
             guids[card.key],
             card.kind.value,
             card.reverse,
-            names[(*under, *_ids(paths[card.section.id]))],
+            decks[card.section.id],
             card.question,
             card.section.loc,
         )
