@@ -271,7 +271,7 @@ def section_paths(notes: Notes) -> dict[str, tuple[Section, ...]]:
 
 def build_notes(notes: Notes, kinds: Iterable[str] = KINDS) -> list[AnkiNote]:
     """Every card of the chosen `kinds` as an Anki note; raise `NotesError` for cards Anki could not show."""
-    paths, guids = section_paths(notes), note_guids(notes)
+    places, guids = _places(notes), note_guids(notes)
     chosen = _chosen(notes, kinds)
     out: list[AnkiNote] = []
     problems: list[Diagnostic] = duplicate_fronts(notes)  # notes made in code have not been through the reader
@@ -285,7 +285,7 @@ def build_notes(notes: Notes, kinds: Iterable[str] = KINDS) -> list[AnkiNote]:
             problems.append(Diagnostic(card.loc, problem))
             continue
         image = media.get(card.image.path) if card.image else None
-        out.append(_note(notes, card, paths[card.section.id], guids[card.key], image))
+        out.append(_note(card, places[card.section.id], guids[card.key], image))
     if problems:
         raise NotesError(problems)
     return out
@@ -335,11 +335,29 @@ def issued_cards(
     ]
 
 
-def _note(notes: Notes, card: Card, path: tuple[Section, ...], guid: str, image: Media | None = None) -> AnkiNote:
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """What the notes of one section share: its title after its parents' (field HTML), its ids
+    from the top and its tag."""
+
+    titles: tuple[str, ...]
+    ids: tuple[str, ...]
+    tag: str
+
+
+def _places(notes: Notes) -> dict[str, _Place]:
+    """The `_Place` of every section, by id: made once per section, not once per note."""
+    places = {}
+    for section_id, path in section_paths(notes).items():
+        ids = _ids(path)
+        titles = tuple(render(section.title, HTML) for section in path)
+        places[section_id] = _Place(titles, ids, "::".join((notes.meta.id, *ids)))
+    return places
+
+
+def _note(card: Card, place: _Place, guid: str, image: Media | None = None) -> AnkiNote:
     # The context: the section's title, after its parents' for a subsection.
-    context = " › ".join(
-        [*(render(section.title, HTML) for section in path), *filter(None, [field_text(card.context)])]
-    )
+    context = " › ".join([*place.titles, *filter(None, [field_text(card.context)])])
     kind = _note_type(card.kind, card.reverse)
     front = render(card.question, CLOZE_HTML if card.is_cloze else HTML)
     # The image goes with the answer: on the back of a basic card, in the extra of a cloze card.
@@ -347,8 +365,7 @@ def _note(notes: Notes, card: Card, path: tuple[Section, ...], guid: str, image:
     fields = (front, back, context, field_text(card.prompt))
     if kind is REVERSED:
         fields += (_reverse_question(card),)
-    tag = "::".join((notes.meta.id, *_ids(path)))
-    return AnkiNote(guid, kind, fields, _ids(path), (tag,), (image,) if image else ())
+    return AnkiNote(guid, kind, fields, place.ids, (place.tag,), (image,) if image else ())
 
 
 def _reverse_question(card: Card) -> str:
