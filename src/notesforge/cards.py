@@ -237,6 +237,7 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
         for c in block.cards:
             if isinstance(c, BasicCard):
                 key = f"{base}/card/{c.id or normalise(plain(c.question))}"
+                asking = asks(c.question)
                 yield Card(
                     key,
                     CardKind.BASIC,
@@ -245,9 +246,9 @@ class _CardMaker(BlockVisitor[Iterator[Card]]):
                     c,
                     c.question,
                     c.answer,
-                    prompt=c.prompt or ("" if asks(c.question) else WHO_OR_WHAT),
+                    prompt=c.prompt or ("" if asking else WHO_OR_WHAT),
                     reverse=c.reverse,
-                    reverse_prompt=c.reverse_prompt or (OTHER_WAY if asks(c.question) else WHO_OR_WHAT),
+                    reverse_prompt=c.reverse_prompt or (OTHER_WAY if asking else WHO_OR_WHAT),
                     image=c.image,
                     guid=c.guid,
                 )
