@@ -18,8 +18,11 @@ from . import fonts
 
 def missing_glyphs(notes: Notes) -> list[tuple[Location, list[str]]]:
     """Where the notes hold characters no embedded font can draw (printed as U+FFFD), and which."""
+    texts = list(all_text(notes))
+    if not fonts.missing_glyphs(["".join(text for _, text in texts)]):  # the usual notes: all printable
+        return []
     found = []
-    for loc, text in all_text(notes):
+    for loc, text in texts:
         missing = fonts.missing_glyphs([text])
         if missing:
             found.append((loc, missing))

@@ -166,7 +166,7 @@ def printable(text: str) -> str:
     Spaces are kept. Pure-covered text (the usual case) is returned as it is.
     """
     register()
-    if _printable.issuperset(text) and not any(c in text for c in "\t\n\r"):
+    if _printable.issuperset(text):  # which also means no line break or tab: controls are not printable
         return text
     text = text.translate(_SPACES)
     out = []
