@@ -16,6 +16,8 @@ the same PDF bytes as reportlab's own second pass.
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 from reportlab.platypus import Paragraph as _Paragraph
@@ -31,15 +33,13 @@ class Paragraph(_Paragraph):
         if kept is not None:
             width, style, bullet, frags, size, state = kept
             if width == availWidth and style is self.style and bullet is self.bulletText and frags is before:
-                for name, value in zip(_LAID_OUT, state, strict=True):
-                    setattr(self, name, value)
+                self.__dict__.update(zip(_LAID_OUT, state, strict=True))  # plain attributes: Paragraph has no setters
                 return size
         size = super().wrap(availWidth, availHeight)
         after = self.frags
-        same = after is before or (
-            len(after) == len(before) and all(a is b for a, b in zip(after, before, strict=True))
-        )
-        state = tuple(getattr(self, name, _MISSING) for name in _LAID_OUT)
+        # Item by item, and the state, with map: generators here cost more than the work they do.
+        same = after is before or (len(after) == len(before) and all(map(is_, after, before)))
+        state = tuple(map(getattr, repeat(self), _LAID_OUT, repeat(_MISSING)))
         keep = same and _MISSING not in state  # not laid out at all (no width to lay it out in): nothing to keep
         self._nf_layout = (availWidth, self.style, self.bulletText, after, size, state) if keep else None
         return size
