@@ -446,7 +446,11 @@ def _cloze_key(item: Bullet | Point | Cell | ClozeCard) -> str:
 def front_key(question: Question) -> str:
     # The prompt is left out: the Anki deck shows it in a field of its own, and a front that two
     # notes share is a duplicate there whatever their prompts.
-    return normalise(plain(question.front, _bracketed))
+    return _front_key(question.front)
+
+
+def _front_key(front: Rich) -> str:
+    return normalise(plain(front, _bracketed))
 
 
 def _bracketed(cloze: Cloze) -> str:
@@ -478,7 +482,7 @@ def _duplicate_fronts(notes: Notes) -> list[Diagnostic]:
     problems = []
     for card in generate(notes):
         for front in _fronts(card):
-            key = normalise(plain(front, _bracketed))
+            key = _front_key(front)
             if not key:
                 continue
             if key in first:
