@@ -253,10 +253,10 @@ def unparse(rich: Rich) -> str:
     return "".join(parts)
 
 
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WORD_RUN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def normalise(text: str) -> str:
     """A key that survives edits of case, punctuation and spacing."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "-".join(filter(None, _NON_WORD.split(folded)))
+    return "-".join(_WORD_RUN.findall(folded))  # the runs between non-word characters
