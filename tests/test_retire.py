@@ -381,3 +381,15 @@ def test_the_command_line_prints_the_records_warnings_like_any_other(
     assert headline.startswith(f"{source}:36:1: warning: the deck 'Stalin’s Dictatorship::The death of Lenin' is now")
     assert line.endswith("| [[section]]") and caret.endswith("| ^")
     assert "anki: wrote" in again.stdout
+
+
+def test_the_committed_seed_record_is_in_step_with_the_seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # source/notes.cards is committed with the seed: an edit of the seed that drops or renames a
+    # card must come with its rebuilt record, or the next build would retire cards by surprise.
+    committed = record.record_path(SEED)
+    source = tmp_path / "notes.toml"
+    shutil.copy(SEED, source)
+    shutil.copy(committed, record.record_path(source))
+    [outcome] = build(source, monkeypatch, EPOCH)
+    assert outcome.warnings == ()
+    assert record.record_path(source).read_bytes() == committed.read_bytes()
