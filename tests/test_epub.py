@@ -575,6 +575,14 @@ def test_cover_lines_fit_the_cover() -> None:
     assert b"<text" in cover.cover_svg("Only a title") and b'font-size="26"' not in cover.cover_svg("Only a title")
 
 
+def test_cover_text_is_xml_text_whatever_the_notes_hold() -> None:
+    # Notes made by a program (an importer, the API) need not pass the reader's character check:
+    # the cover escapes and cleans its texts as the book's pages do.
+    svg = etree.fromstring(cover.cover_svg("<b>R&D</b>\ufffe\x0b", 'a "quoted" \x85subtitle', "{{c1::x}}"))
+    texts = [t.text for t in svg.iterfind(".//{http://www.w3.org/2000/svg}text")]
+    assert texts == ["{{c1::x}}", "<b>R&D</b>", 'a "quoted" subtitle']
+
+
 # --- in calibre ------------------------------------------------------------------------
 
 

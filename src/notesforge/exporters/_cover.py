@@ -12,6 +12,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from ._xml import escape
+
 WIDTH, HEIGHT = 600, 900  # the 2:3 of most e-book covers
 MARGIN = 60
 BAND = "#1f3a5f"  # a dark blue band under light text: readable in colour and in greys
@@ -104,22 +106,18 @@ def layout(title: str, subtitle: str, course: str) -> list[Line]:
     return top + lines
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def cover_svg(title: str, subtitle: str = "", course: str = "") -> bytes:
     """The cover as SVG bytes; the texts are plain, one line each (wrapped here), and may be empty."""
     body = []
     for line in layout(title, subtitle, course):
         weight = ' font-weight="bold"' if line.bold else ""
-        body.append(f'<text x="{MARGIN}" y="{line.y}" font-size="{line.size}"{weight}>{_escape(line.text)}</text>')
+        body.append(f'<text x="{MARGIN}" y="{line.y}" font-size="{line.size}"{weight}>{escape(line.text)}</text>')
     label = " — ".join(t for t in (title, subtitle, course) if t)
     svg = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{_escape(label)}">',
-        f"<title>{_escape(label)}</title>",
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">',
+        f"<title>{escape(label)}</title>",
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="{PAPER}"/>',
         f'<rect y="60" width="{WIDTH}" height="{HEIGHT - 180}" fill="{BAND}"/>',
         f'<g fill="{INK}" font-family="sans-serif">',

@@ -43,6 +43,7 @@ from ..model import (
 from ..visitor import BlockVisitor
 from ._cover import cover_svg
 from ._media import Media, collect, in_order
+from ._xml import clean, escape
 from ._zip import normalise_zip
 from .base import Config, Exporter
 
@@ -59,20 +60,7 @@ NAV_NAME = "nav.xhtml"
 OTHER_WAY = "The other way round: what is each of these?"
 FILL_IN = "Fill in the blank."
 
-# Characters XML 1.0 forbids (C0 controls but tab, LF, CR; surrogates; U+FFFE, U+FFFF), and the
-# C1 controls and DEL, which XHTML readers treat as errors. They carry no text: they are dropped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NOT_ID = re.compile(r"[^A-Za-z0-9._-]")
-
-
-def clean(text: str) -> str:
-    """`text` without the characters an XML document cannot hold."""
-    return _NOT_XML.sub("", text)
-
-
-def escape(text: str) -> str:
-    """`text` as XHTML character data or attribute value: every character shows literally."""
-    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def xml_id(prefix: str, slug: str) -> str:
