@@ -282,26 +282,34 @@ def check(sources: tuple[str, ...], strict: bool) -> None:
 
 
 def _check_one(source: str, strict: bool) -> None:
+    """`check` of one notes file, or of a course file: every unit, then the course."""
     import dataclasses
 
     from . import reader, settings
     from .diagnostics import NotesError, render_all
     from .lint import lint
+    from .stats import stats
 
-    if reader.is_course(source):
-        _check_course(source, strict)
-        return
-    notes = _load(source)
-    text = _source_text(source)
-    problems = settings.check_all(notes)
+    course = _load_course(source) if reader.is_course(source) else None
+    if course is not None:
+        units, texts, problems = course.units, _texts(course), settings.check_course(course)
+    else:
+        notes = _load(source)
+        units, texts, problems = (notes,), _source_text(source), settings.check_all(notes)
     if problems:
-        raise InputError(NotesError(problems, text).render())
-    warnings = lint(notes)
+        raise InputError(NotesError(problems, texts).render())
+    lines, warnings = [], []
+    for unit in units:
+        found = lint(unit)
+        warnings += found
+        lines.append(_ok_line(unit.source.path, unit, len(found)))
     if strict and warnings:
-        raise InputError(NotesError([dataclasses.replace(w, severity="error") for w in warnings], text).render())
+        raise InputError(NotesError([dataclasses.replace(w, severity="error") for w in warnings], texts).render())
     if warnings:
-        click.echo(render_all(warnings, text), err=True)
-    click.echo(_ok_line(source, notes, len(warnings)))
+        click.echo(render_all(NotesError(warnings, texts).diagnostics, texts), err=True)
+    if course is not None:
+        lines.append(f"{source}: ok: a course of {len(course.units)} units: {stats(course.as_notes()).line()}")
+    click.echo("\n".join(lines))
 
 
 def _ok_line(source: str, notes, warnings: int) -> str:
@@ -329,33 +337,6 @@ def _texts(course) -> dict[str, str]:
     from .pipeline import source_texts
 
     return source_texts([course.source.path, *(unit.source.path for unit in course.units)])
-
-
-def _check_course(source: str, strict: bool) -> None:
-    """`check` of a course file: every unit, then the course."""
-    import dataclasses
-
-    from . import settings
-    from .diagnostics import NotesError, render_all
-    from .lint import lint
-    from .stats import stats
-
-    course = _load_course(source)
-    texts = _texts(course)
-    problems = settings.check_course(course)
-    if problems:
-        raise InputError(NotesError(problems, texts).render())
-    lines, warnings = [], []
-    for unit in course.units:
-        found = lint(unit)
-        warnings += found
-        lines.append(_ok_line(unit.source.path, unit, len(found)))
-    if strict and warnings:
-        raise InputError(NotesError([dataclasses.replace(w, severity="error") for w in warnings], texts).render())
-    if warnings:
-        click.echo(render_all(NotesError(warnings, texts).diagnostics, texts), err=True)
-    lines.append(f"{source}: ok: a course of {len(course.units)} units: {stats(course.as_notes()).line()}")
-    click.echo("\n".join(lines))
 
 
 @cli.command()
