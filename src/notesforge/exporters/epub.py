@@ -8,16 +8,16 @@ questions of the section's cards, each linked to its answer as an EPUB 3 footnot
 
 The XHTML is written here, escaped text and our own tags only, and handed to ebooklib as it is
 (ebooklib's own `EpubHtml` would re-parse it with an HTML parser). ebooklib writes the package
-document, the nav and the NCX; the zip is then rewritten with fixed dates and order, so the same
-notes give the same bytes.
+document, the nav and the NCX, into a zip with fixed dates (`_Package`), so the same notes give
+the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import re
 import uuid
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
@@ -25,26 +25,28 @@ from pathlib import Path
 from typing import Any
 
 from ..cards import Card, generate
-from ..inline import plain, render
+from ..inline import plain
 from ..keydates import shown_date
 from ..model import (
     BulletList,
     CardList,
-    Cloze,
     ComparisonTable,
+    Emphasis,
     Glossary,
     Grid,
     Notes,
     Paragraph,
     Rich,
     Section,
+    Strong,
+    Text,
     Timeline,
 )
 from ..visitor import BlockVisitor
 from ._cover import cover_svg
 from ._media import Media, collect, in_order
 from ._xml import clean, escape
-from ._zip import normalise_zip
+from ._zip import _zip_date
 from .base import Config, Exporter
 
 # Identifiers are uuid5 names in this namespace: the same notes id, the same book for a reader.
@@ -77,27 +79,25 @@ def modified(notes: Notes) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(notes.source.epoch, tz=_dt.UTC)
 
 
-class XhtmlRenderer:
-    """Inline markup as XHTML: emphasis, strong, cloze answers in bold."""
-
-    def text(self, value: str) -> str:
-        return escape(value)
-
-    def emphasis(self, inner: str) -> str:
-        return f"<em>{inner}</em>"
-
-    def strong(self, inner: str) -> str:
-        return f"<strong>{inner}</strong>"
-
-    def cloze(self, cloze: Cloze) -> str:
-        return f'<strong class="key">{escape(cloze.answer)}</strong>'
-
-
-_RENDERER = XhtmlRenderer()
-
-
 def rich(text: Rich) -> str:
-    return render(text, _RENDERER)
+    """Inline markup as XHTML: emphasis, strong, cloze answers in bold.
+
+    `inline.render` with the XHTML written in place: a book renders tens of thousands of texts,
+    most of them one plain run, and a renderer's method calls would double their cost.
+    """
+    if len(text) == 1 and isinstance(first := text[0], Text):
+        return escape(first.value)
+    parts = []
+    for node in text:
+        if isinstance(node, Text):
+            parts.append(escape(node.value))
+        elif isinstance(node, Emphasis):
+            parts.append(f"<em>{rich(node.children)}</em>")
+        elif isinstance(node, Strong):
+            parts.append(f"<strong>{rich(node.children)}</strong>")
+        else:
+            parts.append(f'<strong class="key">{escape(node.answer)}</strong>')
+    return "".join(parts)
 
 
 def label(text: Rich | str, fallback: str) -> str:
@@ -196,10 +196,11 @@ def self_test_questions(section: Section, cards: list[Card], images: Mapping[str
     return sorted(asked, key=lambda a: a.turn)  # stable: document order within a turn
 
 
-def section_document(section: Section, cards: list[Card], images: Mapping[str, Media] | None = None) -> list[str]:
+def section_document(section: Section, asked: list[Asked]) -> list[str]:
+    """A top-level section's document body, ending with the self-test of its questions `asked`."""
     lines = ['<body epub:type="bodymatter">', f'<section id="{xml_id("s-", section.id)}" epub:type="chapter">']
     lines += _section_content(section)
-    lines += self_test(section, self_test_questions(section, cards, images))
+    lines += self_test(section, asked)
     lines += ["</section>", "</body>"]
     return lines
 
@@ -427,10 +428,7 @@ class EpubExporter(Exporter):
     cost = 0.5
 
     def export(self, notes: Notes, path: Path, config: Config) -> None:
-        raw = io.BytesIO()
-        write_book(notes, raw)
-        raw.seek(0)
-        normalise_zip(raw, path, first=["mimetype"], stored=["mimetype"], epoch=notes.source.epoch)  # type: ignore[arg-type]
+        write_book(notes, path)
 
 
 def write_book(notes: Notes, out: Any) -> None:
@@ -494,10 +492,10 @@ def write_book(notes: Notes, out: Any) -> None:
     chapters = []
     for section in notes.sections:
         heading = label(section.title, section.id)
-        cards = chapter_cards[section.id]
-        body = section_document(section, cards, images)
+        asked = self_test_questions(section, chapter_cards[section.id], images)
+        body = section_document(section, asked)
         chapters.append(document(xml_id("s-", section.id), document_name(section), heading, body))
-        book.toc.append(_toc_entry(epub, section, document_name(section), heading, cards))
+        book.toc.append(_toc_entry(epub, section, document_name(section), heading, asked))
 
     book.spine = [cover_doc, title_doc, nav, *chapters]
     book.guide = [
@@ -508,7 +506,7 @@ def write_book(notes: Notes, out: Any) -> None:
     options = {"mtime": modified(notes), "epub3_pages": False, "raise_exceptions": True}
     writer = _writer_class(epub)(out, book, options)
     writer.process()
-    writer.write()
+    writer.write_to(_Package(out, notes.source.epoch))
 
 
 def _writer_class(epub: Any) -> Any:
@@ -519,7 +517,40 @@ def _writer_class(epub: Any) -> Any:
         def _get_nav(self, item: Any) -> bytes:
             return hide_landmarks(super()._get_nav(item))
 
+        def write_to(self, package: _Package) -> None:
+            """ebooklib's `write`, into `package` rather than a zip of its own."""
+            with package:
+                self.out = package
+                package.writestr("mimetype", "application/epub+zip")
+                self._write_container()
+                self._write_opf()
+                self._write_items()
+
     return Writer
+
+
+class _Package:
+    """The EPUB's zip as ebooklib hands over its entries, each written once: the mimetype first
+    and stored, as EPUB requires, the rest deflated; every entry dated by the source's time (see
+    `_zip.normalise_zip`, which gives the same bytes from a zip written first)."""
+
+    def __init__(self, out: Any, epoch: int) -> None:
+        self._zip = zipfile.ZipFile(out, "w")
+        self._date = _zip_date(epoch)
+
+    def writestr(self, name: str, data: bytes | str, compress_type: int | None = None) -> None:
+        info = zipfile.ZipInfo(name, date_time=self._date)
+        stored = name == "mimetype"
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.create_system = 3  # unix, whatever the building machine is
+        self._zip.writestr(info, data, compresslevel=None if stored else 6)
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._zip.close()
 
 
 def hide_landmarks(nav: bytes) -> bytes:
@@ -532,11 +563,11 @@ def hide_landmarks(nav: bytes) -> bytes:
     return etree.tostring(root.getroottree(), pretty_print=True, encoding="utf-8", xml_declaration=True)
 
 
-def _toc_entry(epub: Any, section: Section, name: str, heading: str, cards: list[Card] | None) -> Any:
+def _toc_entry(epub: Any, section: Section, name: str, heading: str, asked: list[Asked] | None) -> Any:
     """A nav/NCX entry for `section`, with its subsections (and, at the top, its self-test) below it."""
-    href = name if cards is not None else f"{name}#{xml_id('s-', section.id)}"
+    href = name if asked is not None else f"{name}#{xml_id('s-', section.id)}"
     link = epub.Link(href, heading, xml_id("toc-s-", section.id))
     children = [_toc_entry(epub, sub, name, label(sub.title, sub.id), None) for sub in section.sections]
-    if cards is not None and self_test_questions(section, cards):
+    if asked:
         children.append(epub.Link(f"{name}#t-{_dash_id(section.id)}", "Self-test", xml_id("toc-t-", section.id)))
     return (link, children) if children else link
