@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import re
 import statistics
@@ -14,6 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support.anki import (  # the real Anki backend (test extra), not a mock
     CLOZE_MARK,
     cards_by_deck,
@@ -780,3 +783,50 @@ def test_an_image_removed_after_reading_is_a_located_error(tmp_path: Path) -> No
     assert problem.headline().endswith(
         f":{FIRST_CARD_LINE + 1}:60: error: image 'more/dot.png' cannot be read: No such file or directory"
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_guid_for_is_genankis(key: str) -> None:
+    # The deck's GUIDs and the card record's are made without genanki; they must be its own.
+    import genanki
+
+    assert exporter.guid_for(key) == genanki.guid_for(key)
+
+
+def test_note_rows_are_those_genanki_writes(seed_notes: Notes) -> None:
+    """Notes and cards are written as rows directly: the same rows, in the same order, as
+    `genanki.Note.write_to_db` writes for the same notes (cloze numbers out of order and
+    repeated, a reversed note without a reverse card, and every note of the seed)."""
+    import sqlite3
+
+    import genanki
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    made = exporter.build_notes(seed_notes)
+    odd = [
+        exporter.AnkiNote("g1", exporter.CLOZE, ("{{c3::a}} {{c1::b}} {{c3::c}} {{c12::d}}", "", "", ""), (), ("t",)),
+        exporter.AnkiNote("g2", exporter.REVERSED, ("front", "back", "", "", ""), (), ("t",)),
+        exporter.AnkiNote("g3", exporter.CLOZE, ("no deletion", "", "", ""), (), ()),
+    ]
+    notes = [(due, note) for due, note in enumerate(odd + made)]
+    models = {t.key: exporter._genanki_model(genanki, t) for t in exporter.NOTE_TYPES}
+
+    def rows(write) -> list[list[tuple]]:
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(APKG_SCHEMA)
+        write(conn.cursor())
+        return [conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in ("notes", "cards")]
+
+    def ours(cursor) -> None:
+        exporter._NoteRows({key: exporter._ModelCards(m) for key, m in models.items()}, EPOCH).write(cursor, 7, notes)
+
+    def genankis(cursor) -> None:
+        ids = itertools.count(EPOCH * 1000)
+        for due, note in notes:
+            g = genanki.Note(models[note.type.key], list(note.fields), tags=list(note.tags), guid=note.guid, due=due)
+            g.write_to_db(cursor, EPOCH, 7, ids)
+
+    expected = rows(genankis)
+    assert len(expected[1]) > len(notes)  # reversed notes and cloze numbers make more cards than notes
+    assert rows(ours) == expected

@@ -1,7 +1,7 @@
 """Re-zip a package with fixed entry dates and order, so equal content gives equal bytes.
 
-genanki and ebooklib stamp zip entries with the current time; both outputs are
-zips, so both exporters pass their file through `normalise_zip`.
+genanki and ebooklib stamp zip entries with the current time: the EPUB exporter passes
+its file through `normalise_zip`; the Anki exporter writes its package with `entry` directly.
 """
 
 from __future__ import annotations
@@ -20,18 +20,23 @@ def normalise_zip(
 ) -> None:
     """Copy the zip `src` to `dst`: names in `first` lead in that order, the rest keep
     their order; `stored` entries are uncompressed, the others deflated."""
-    date = FIXED_DATE if epoch is None else _zip_date(epoch)
     with zipfile.ZipFile(src) as zin:
         infos = zin.infolist()
         order = [i for name in first for i in infos if i.filename == name]
         order += [i for i in infos if i.filename not in first]
         with zipfile.ZipFile(dst, "w") as zout:
             for info in order:
-                out = zipfile.ZipInfo(info.filename, date_time=date)
-                out.compress_type = zipfile.ZIP_STORED if info.filename in stored else zipfile.ZIP_DEFLATED
-                out.external_attr = 0o644 << 16
-                out.create_system = 3  # unix, whatever the building machine is
-                zout.writestr(out, zin.read(info.filename), compresslevel=6 if out.compress_type else None)
+                write_entry(zout, info.filename, zin.read(info.filename), epoch, stored=info.filename in stored)
+
+
+def write_entry(zout: zipfile.ZipFile, name: str, data: bytes, epoch: int | None, *, stored: bool = False) -> None:
+    """Add `name` to `zout` as `normalise_zip` writes every entry: the date of `epoch` (or
+    `FIXED_DATE`), mode 644 from a unix system, deflated at level 6 unless `stored`."""
+    out = zipfile.ZipInfo(name, date_time=FIXED_DATE if epoch is None else _zip_date(epoch))
+    out.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    out.external_attr = 0o644 << 16
+    out.create_system = 3  # unix, whatever the building machine is
+    zout.writestr(out, data, compresslevel=None if stored else 6)
 
 
 def _zip_date(epoch: int) -> tuple[int, int, int, int, int, int]:

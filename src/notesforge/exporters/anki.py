@@ -5,14 +5,14 @@ their presentation: the note types (fixed ids, templates, CSS), the fields'
 HTML, the decks and tags, and the identities that let a re-import update
 the notes a student already has:
 
-- a note's GUID is `genanki.guid_for(card.key)`, or the `guid` an imported card keeps, never its text;
+- a note's GUID is `guid_for(card.key)` (genanki's),, or the `guid` an imported card keeps, never its text;
 - every note, card and note type is stamped with `notes.source.epoch`, so an
   unchanged source gives the same bytes and an edited one (newer epoch) is
   taken by Anki's "update if newer" import;
 - a card the notes lost (`notes.retired`, from the card record the build keeps)
   is still shipped under its GUID, note type and deck, tagged `RETIRED_TAG`.
 
-genanki is imported inside `export()` and `issued()` (builds) only.
+genanki is imported inside `export()` (builds) only.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from ..diagnostics import Diagnostic, NotesError
 from ..inline import clozes, plain, render
 from ..model import Cloze, IssuedCard, Location, Notes, Section
 from ._media import Media, collect, in_order
-from ._zip import normalise_zip
+from ._zip import write_entry
 from .base import Config, Exporter, Strings, setting
 
 # Every id below derives from this namespace, never from a random number or the clock.
@@ -318,7 +318,7 @@ def issued_cards(
     notes: Notes, kinds: Iterable[str], names: Mapping[tuple[str, ...], str], under: tuple[str, ...] = ()
 ) -> list[IssuedCard]:
     """The cards of `kinds` as the card record keeps them, each in its deck of `names` (keyed by
-    `under` and its section ids). genanki is imported for the GUIDs: builds only."""
+    `under` and its section ids)."""
     guids = note_guids(notes)
     decks = {section: names[(*under, *_ids(path))] for section, path in section_paths(notes).items()}
     return [
@@ -512,10 +512,7 @@ class AnkiExporter(Exporter):
     def _write(
         self, notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple[str, ...], str], path: Path
     ) -> None:
-        with tempfile.TemporaryDirectory(prefix="notesforge-anki-") as work:
-            raw = Path(work) / "deck.apkg"
-            write_package(notes, anki_notes, names, raw)
-            normalise_zip(raw, path, first=("collection.anki2",), epoch=notes.source.epoch)
+        write_package(notes, anki_notes, names, path)
 
 
 def course_notes(
@@ -571,38 +568,37 @@ def write_package(notes: Notes, anki_notes: list[AnkiNote], names: Mapping[tuple
     decks = {ids: genanki.Deck(stable_id("deck", notes.meta.id, *ids), name) for ids, name in names.items()}
     decks[()].description = _description(notes)
     used = {()} | {note.deck[:n] for note in anki_notes for n in range(1, len(note.deck) + 1)}
+    # genanki writes a deck's notes together, decks in order: so do we (the same rows in the same order).
+    by_deck: dict[tuple[str, ...], list[tuple[int, AnkiNote]]] = {ids: [] for ids in decks}
     for due, note in enumerate(anki_notes):
-        decks[note.deck].add_note(
-            genanki.Note(
-                model=models[note.type.key],
-                fields=list(note.fields),
-                tags=list(note.tags),
-                guid=note.guid,
-                due=due,
-            )
-        )
+        by_deck[note.deck].append((due, note))
     epoch = notes.source.epoch
-    db = path.with_suffix(".anki2")
-    conn = sqlite3.connect(db)
-    # A scratch file, zipped right after: no journal and no syncs (the zip is what is written safely).
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    try:
-        # Note and card ids count up from the epoch in milliseconds, as genanki's own writer does.
-        _write_collection(
-            genanki, conn.cursor(), [d for ids, d in decks.items() if ids in used], models.values(), epoch
-        )
-        conn.commit()
-    finally:
-        conn.close()
+    with tempfile.TemporaryDirectory(prefix="notesforge-anki-") as work:
+        db = Path(work) / "collection.anki2"
+        conn = sqlite3.connect(db)
+        # A scratch file, zipped right after: no journal and no syncs (the zip is what is written safely).
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        try:
+            cursor = conn.cursor()
+            written = [(decks[ids], by_deck[ids]) for ids in decks if ids in used]
+            _write_collection(cursor, [deck for deck, _ in written], models.values(), epoch)
+            # Note and card ids count up from the epoch in milliseconds, as genanki's own writer does.
+            rows = _NoteRows({key: _ModelCards(model) for key, model in models.items()}, epoch)
+            for deck, deck_notes in written:
+                rows.write(cursor, deck.deck_id, deck_notes)
+            conn.commit()
+        finally:
+            conn.close()
+        collection = db.read_bytes()
     # Media as Anki packages them: numbered entries and a JSON map of number -> file name, in
-    # name order so that the same files give the same bytes.
+    # name order so that the same files give the same bytes. Every entry dated by the epoch.
     media = in_order(m for note in anki_notes for m in note.media)
     with zipfile.ZipFile(path, "w") as out:
-        out.write(db, "collection.anki2")
-        out.writestr("media", json.dumps({str(i): m.name for i, m in enumerate(media)}))
+        write_entry(out, "collection.anki2", collection, epoch)
+        write_entry(out, "media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode(), epoch)
         for i, m in enumerate(media):
-            out.writestr(str(i), m.data)
+            write_entry(out, str(i), m.data, epoch)
 
 
 def note_guids(notes: Notes) -> dict[str, str]:
@@ -611,14 +607,26 @@ def note_guids(notes: Notes) -> dict[str, str]:
     both need them."""
     guids = notes.derived.get("guids")
     if guids is None:
-        import genanki
-
-        guids = notes.derived["guids"] = {card.key: card.guid or genanki.guid_for(card.key) for card in generate(notes)}
+        guids = notes.derived["guids"] = {card.key: card.guid or guid_for(card.key) for card in generate(notes)}
     return guids
 
 
-def _write_collection(genanki: Any, cursor: Any, decks: list[Any], models: Any, epoch: int) -> None:
-    """What `genanki.Package.write_to_db` does, with the deck and model JSON written once.
+_BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+
+
+def guid_for(key: str) -> str:
+    """`genanki.guid_for(key)`, without importing genanki: the first 8 bytes of the key's SHA-256
+    in Anki's base-91 digits (the card record needs every GUID, and genanki's loop is slow)."""
+    number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
+
+
+def _write_collection(cursor: Any, decks: list[Any], models: Any, epoch: int) -> None:
+    """The collection row of `genanki.Package.write_to_db`, with the deck and model JSON written once.
 
     genanki re-reads and re-writes the whole deck list for every deck, which is
     quadratic: with 400 section subdecks that took a second of JSON work.
@@ -634,10 +642,70 @@ def _write_collection(genanki: Any, cursor: Any, decks: list[Any], models: Any, 
     root = decks[0].deck_id
     all_models = json.loads(models_json) | {str(m.model_id): m.to_json(epoch, root) for m in models}
     cursor.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(all_models)))
-    ids = itertools.count(max(epoch, 1) * 1000)
-    for deck in decks:
-        for note in deck.notes:
-            note.write_to_db(cursor, epoch, deck.deck_id, ids)
+
+
+# genanki's cloze card rule: a card per number of a `{{cN::...}}` in the fields the front's `cloze:` names.
+_CLOZE_FIELDS = (re.compile(r"{{[^}]*?cloze:(?:[^}]?:)*(.+?)}}"), re.compile("<%cloze:(.+?)%>"))
+_CLOZE_NUMBER = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
+
+
+class _ModelCards:
+    """Which cards a note of one genanki model makes, worked out as `genanki.Note.cards` does."""
+
+    __slots__ = ("cloze_fields", "model_id", "required")
+
+    def __init__(self, model: Any):
+        self.model_id = model.model_id
+        if model.model_type == model.CLOZE:
+            qfmt = model.templates[0]["qfmt"]
+            named = set(_CLOZE_FIELDS[0].findall(qfmt) + _CLOZE_FIELDS[1].findall(qfmt))
+            index = {f["name"]: i for i, f in reversed(list(enumerate(model.fields)))}
+            self.cloze_fields: tuple[int, ...] | None = tuple(index.get(name, -1) for name in named)
+            self.required: list[Any] = []
+        else:
+            self.cloze_fields = None
+            self.required = [(o, any if how == "any" else all, needed) for o, how, needed in model._req]
+
+    def ords(self, fields: Sequence[str]) -> Iterable[int]:
+        if self.cloze_fields is None:
+            return [o for o, test, needed in self.required if test(fields[i] for i in needed)]
+        found: set[int] = set()  # a set, iterated as genanki iterates its own
+        for i in self.cloze_fields:
+            value = fields[i] if i >= 0 else ""
+            found.update(int(m) - 1 for m in _CLOZE_NUMBER.findall(value) if int(m) > 0)
+        return found
+
+
+class _NoteRows:
+    """The `notes` and `cards` rows genanki's `Note.write_to_db` writes, in its order and with its
+    values (a note, then its cards; ids counting up), without a genanki object per note."""
+
+    def __init__(self, models: dict[str, _ModelCards], epoch: int):
+        self.models = models
+        self.mod = int(epoch)
+        self.ids = itertools.count(max(epoch, 1) * 1000)
+
+    def write(self, cursor: Any, deck_id: int, notes: list[tuple[int, AnkiNote]]) -> None:
+        add_note, add_card = _INSERT_NOTE, _INSERT_CARD
+        mod, ids = self.mod, self.ids
+        for due, note in notes:
+            model = self.models[note.type.key]
+            fields = note.fields
+            if any(" " in tag for tag in note.tags):
+                raise ValueError(f"an Anki tag cannot hold a space: {note.tags!r}")
+            note_id = next(ids)
+            tags = " " + " ".join(note.tags) + " "
+            cursor.execute(
+                add_note, (note_id, note.guid, model.model_id, mod, -1, tags, "\x1f".join(fields), fields[0], 0, 0, "")
+            )
+            for ord_ in model.ords(fields):
+                cursor.execute(
+                    add_card, (next(ids), note_id, deck_id, ord_, mod, -1, 0, 0, due, 0, 0, 0, 0, 0, 0, 0, 0, "")
+                )
+
+
+_INSERT_NOTE = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);"
+_INSERT_CARD = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);"
 
 
 def _genanki_model(genanki: Any, kind: NoteType) -> Any:
