@@ -8,20 +8,84 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, TypeAlias, TypeVar
+from typing import Any, ClassVar, Protocol, TypeAlias, TypeVar
 
 
-@dataclass(frozen=True, slots=True)
 class Location:
+    """Where something stands in a source file: its path, and 1-based line and column.
+
+    Immutable and compared by value like the dataclasses here. A reader's locations may be
+    found when first asked for (`lazy`): most are never shown, and finding them scans the file.
+    """
+
+    __slots__ = ("_col", "_finder", "_line", "path")
+
     path: str
-    line: int  # 1-based
-    col: int  # 1-based
+
+    def __init__(self, path: str, line: int, col: int) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_line", line)
+        object.__setattr__(self, "_col", col)
+        object.__setattr__(self, "_finder", None)
+
+    @classmethod
+    def lazy(cls, path: str, finder: Finder, *where: Any) -> Location:
+        """A location whose line and column are `finder.find(*where)`, called when first needed."""
+        loc = cls.__new__(cls)
+        object.__setattr__(loc, "path", path)
+        object.__setattr__(loc, "_finder", (finder, where))
+        return loc
+
+    def _found(self) -> None:
+        finder, where = self._finder
+        line, col = finder.find(*where)
+        object.__setattr__(self, "_line", line)
+        object.__setattr__(self, "_col", col)
+        object.__setattr__(self, "_finder", None)
+
+    @property
+    def line(self) -> int:
+        if self._finder is not None:
+            self._found()
+        return self._line
+
+    @property
+    def col(self) -> int:
+        if self._finder is not None:
+            self._found()
+        return self._col
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Location:
+            return NotImplemented
+        return (self.path, self.line, self.col) == (other.path, other.line, other.col)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.line, self.col))
+
+    def __repr__(self) -> str:
+        return f"Location(path={self.path!r}, line={self.line!r}, col={self.col!r})"
 
     def __str__(self) -> str:
         # Line 0 stands for the file as a whole (missing, unreadable, a folder).
         return f"{self.path}:{self.line}:{self.col}" if self.line else self.path
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Location, (self.path, self.line, self.col))  # found before it leaves the process
+
+
+class Finder(Protocol):
+    """What finds a lazy `Location`'s line and column (the reader's key positions)."""
+
+    def find(self, *where: Any) -> tuple[int, int]: ...
 
 
 # --- inline markup ---------------------------------------------------------

@@ -80,8 +80,8 @@ class ModelBuilder:
     # --- reporting --------------------------------------------------------
 
     def loc(self, path: Path, *, value: bool = False) -> Location:
-        line, col = self.pos.value(path) if value else self.pos.key(path)
-        return Location(self.name, line, col)
+        # Found when shown: most locations never are, and finding one may scan the whole file.
+        return Location.lazy(self.name, self.pos, path, value)
 
     def error(self, path: Path, message: str, *, value: bool = False, loc: Location | None = None) -> None:
         self.errors.append(Diagnostic(loc or self.loc(path, value=value), message))
@@ -266,9 +266,16 @@ class ModelBuilder:
         blocks first: a block written below a subsection would be printed above it.
         """
         blocks, subsections = got.get("block") or [], got.get("section") or []
-        starts = [(self.pos.keys.get((*path, "section", i), 0), i) for i in range(len(subsections))]
+        if not blocks or not subsections:
+            return
+        # Written as [[...]] tables, as most are, the headers tell; else every key's position does.
+        where = [(*path, "section", i) for i in range(len(subsections))]
+        where += [(*path, "block", j) for j in range(len(blocks))]
+        headers = self.pos.headers
+        located = headers if all(w in headers for w in where) else self.pos.keys
+        starts = [(located.get((*path, "section", i), 0), i) for i in range(len(subsections))]
         starts = [start for start in starts if start[0]]
-        if not blocks or not starts:
+        if not starts:
             return
         first, i = min(starts)
         sub = subsections[i]
@@ -277,11 +284,11 @@ class ModelBuilder:
         line = self.pos.line_col(first)[0]
         header = "[[" + ".".join(part for part in path if isinstance(part, str)) + ".section]]"
         for j in range(len(blocks)):
-            where = (*path, "block", j)
-            if self.pos.keys.get(where, 0) > first:
+            block = (*path, "block", j)
+            if located.get(block, 0) > first:
                 self.error(
-                    where,
-                    f"block {describe(where)} comes after the subsection {name} (line {line}): "
+                    block,
+                    f"block {describe(block)} comes after the subsection {name} (line {line}): "
                     f"a section's blocks come before its subsections; move it above {header}",
                 )
 

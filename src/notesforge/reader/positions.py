@@ -2,7 +2,8 @@
 
 `tomllib` gives values but no positions, so this scanner walks the (already
 valid) text once and maps every path -- ("section", 0, "block", 2, "items", 5)
--- to the offset of its key, header or element.
+-- to the offset of its key, header or element. Only when a location is shown:
+a build asks for the table headers alone, which one quicker pass finds.
 """
 
 from __future__ import annotations
@@ -14,29 +15,67 @@ Path = tuple[str | int, ...]
 
 
 class Positions:
+    """Positions of the (valid) TOML `text`, each scan made when first needed: a build of notes
+    without problems asks for none but the headers (`headers`), which a quick scan finds."""
+
     def __init__(self, text: str):
         self.text = text
-        self.keys: dict[Path, int] = {}  # key, table header or array element
-        self.values: dict[Path, int] = {}  # start of the value
-        self._line_starts = [0]
-        self._line_starts += [m.end() for m in re.finditer("\n", text)]
+        self._keys: dict[Path, int] | None = None  # key, table header or array element
+        self._values: dict[Path, int] = {}  # start of the value
+        self._headers: dict[Path, int] | None = None
+        self._lines: list[int] | None = None
         self._aot: dict[Path, int] = {}
         self._i = 0
-        self._scan()
+
+    @property
+    def keys(self) -> dict[Path, int]:
+        """Offset of every key, table header and array element, by path."""
+        if self._keys is None:
+            self._keys, self._aot, self._i = {}, {}, 0
+            try:
+                self._scan()
+            except (IndexError, RecursionError):  # the scanner assumes valid TOML; never hide real errors
+                self._keys, self._values = {}, {}
+        return self._keys
+
+    @property
+    def values(self) -> dict[Path, int]:
+        """Offset of every value, by path."""
+        self.keys  # noqa: B018 - the scan fills both
+        return self._values
+
+    @property
+    def headers(self) -> dict[Path, int]:
+        """Offset of every table and array-of-tables header (`[a.b]`, `[[a.b]]`), by the path the
+        full scan gives it: one pass that skips strings, comments and values whole."""
+        if self._headers is None:
+            try:
+                self._headers = self._scan_headers()
+            except (IndexError, RecursionError):
+                self._headers = {}
+        return self._headers
+
+    def find(self, path: Path, value: bool = False) -> tuple[int, int]:
+        """Line and column of `path`'s value (`value`) or key: a lazy `Location`'s finder."""
+        return self.value(path) if value else self.key(path)
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        if self._lines is None:
+            self._lines = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        line = bisect.bisect_right(self._lines, offset)
+        return line, offset - self._lines[line - 1] + 1
 
     def key(self, path: Path) -> tuple[int, int]:
         """Line and column of `path`, or of its nearest located ancestor."""
-        while path and path not in self.keys:
+        keys = self.keys
+        while path and path not in keys:
             path = path[:-1]
-        return self.line_col(self.keys.get(path, 0))
+        return self.line_col(keys.get(path, 0))
 
     def value(self, path: Path) -> tuple[int, int]:
-        if path in self.values:
-            return self.line_col(self.values[path])
+        values = self.values
+        if path in values:
+            return self.line_col(values[path])
         return self.key(path)
 
     # --- scanning ---------------------------------------------------------
@@ -52,6 +91,27 @@ class Positions:
                 table = self._header()
             else:
                 self._keyval(table)
+
+    def _scan_headers(self) -> dict[Path, int]:
+        """The headers: a bracket outside any value, first on its line, opens one."""
+        s = self.text
+        full, self._keys, self._aot = self._keys, {}, {}
+        try:
+            depth, i = 0, 0
+            while True:
+                i = _NOT_BRACKETS.match(s, i).end()
+                if i >= len(s):
+                    return self._keys
+                if s[i] in "]}":
+                    depth, i = depth - 1, i + 1
+                elif s[i] == "[" and not depth and not s[s.rfind("\n", 0, i) + 1 : i].strip(" \t"):
+                    self._i = i
+                    self._header()
+                    i = self._i
+                else:  # a value's array or inline table
+                    depth, i = depth + 1, i + 1
+        finally:
+            self._keys, self._aot = full, {}
 
     def _header(self) -> Path:
         s = self.text
@@ -71,23 +131,23 @@ class Positions:
             count = self._aot.get(resolved, 0)
             self._aot[resolved] = count + 1
             resolved += (count,)
-            self.keys[resolved] = start
+            self._keys[resolved] = start
         else:
-            self.keys.setdefault(resolved, start)
+            self._keys.setdefault(resolved, start)
         return resolved
 
     def _keyval(self, base: Path) -> None:
         simple = _SIMPLE_KEY.match(self.text, self._i)
         if simple:  # one bare key and its '=', as most keys are: one match instead of a scan
             path = (*base, simple.group(1))
-            self.keys.setdefault(path, simple.start(1))
+            self._keys.setdefault(path, simple.start(1))
             self._i = simple.end()
             self._value(path)
             return
         path = base
         for name, pos in self._key():
             path += (name,)
-            self.keys.setdefault(path, pos)
+            self._keys.setdefault(path, pos)
         self._skip_blank()
         self._i += 1  # '='
         self._skip_blank()
@@ -116,7 +176,7 @@ class Positions:
 
     def _value(self, path: Path) -> None:
         s = self.text
-        self.values[path] = self._i
+        self._values[path] = self._i
         c = s[self._i]
         if c in "\"'":
             self._i = self._string_end(self._i)
@@ -128,7 +188,7 @@ class Positions:
                 if s[self._i] == "]":
                     self._i += 1
                     return
-                self.keys[(*path, index)] = self._i
+                self._keys[(*path, index)] = self._i
                 self._value((*path, index))
                 index += 1
                 self._i = _BLANK_LINES.match(s, self._i).end()
@@ -172,6 +232,12 @@ _BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]*")
 # A key of one bare name, then '=' (what `_key` and `_keyval` read from it), with the blanks around.
 _SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
+# Everything but brackets and braces, with strings and comments skipped whole (they may hold any).
+_NOT_BRACKETS = re.compile(
+    r"""(?:[^"'#\[\]{}]+|""\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"{3,5}|'''[^']*(?:'(?!'')[^']*)*'{3,5}"""
+    r"""|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'|#[^\n]*)*""",  # loops unrolled: no branch a character
+    re.DOTALL,
+)
 # A scalar ends at a separator, a comment or white space (a date-time may hold one space).
 _SCALAR = re.compile(r"(?:[^,\]}#\s]|(?<=\d) (?=\d))*")
 
