@@ -619,6 +619,9 @@ def _lines(para) -> list:
         "&nbsp;____________________________",
         "<b>bold</b> and <i>italic</i> runs, a long <b>key fact</b> and more words after it",
         "Ελληνικά and русский текст between <i>emphasis</i> and supercalifragilisticexpialidocious",
+        # Soft hyphens: reportlab hyphenates at them, and rejoins the parts when it lays them out again.
+        "the <b>counter\xadrevolution\xadaries</b> and the anti\xaddis\xadestab\xadlish\xadment\xadarian\xadism "
+        "of the <i>in\xadcom\xadpre\xadhen\xadsi\xadbil\xadi\xadties</i> of it",
     ],
 )
 def test_a_paragraph_laid_out_again_is_laid_out_as_reportlab_would(markup: str) -> None:
@@ -656,10 +659,101 @@ def test_a_paragraph_is_not_laid_out_twice_at_one_width() -> None:
     para = Counted("<b>Stalin</b> and the <i>Five-Year Plans</i> " * 4, ParagraphStyle("t", fontName=fonts.REGULAR))
     for _ in range(5):
         para.wrap(120, 500)
-    # The first layout turns the text's fragments into words; the second is kept and handed back.
-    assert Counted.breaks == 2
+    # The first layout turns the text's fragments into words, which a layout again takes as they are.
+    assert Counted.breaks == 1
     para.wrap(200, 500)
-    assert Counted.breaks == 3
+    assert Counted.breaks == 2
+
+
+def _drawn(para, widths: tuple[float, ...]) -> bytes:
+    """The PDF bytes of `para` laid out at each of `widths` in turn and drawn after each."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(io.BytesIO(), invariant=1)
+    for width in widths:
+        para.wrap(width, 1000)
+        para.drawOn(canvas, 0, 0)
+    return canvas.getpdfdata()
+
+
+def _hair_style(**kw):
+    from reportlab.lib.styles import ParagraphStyle
+
+    from notesforge.exporters.pdf import fonts
+
+    fonts.register()
+    base = {"fontName": fonts.REGULAR, "fontSize": 10, "leading": 12, "leftIndent": 8, "bulletFontName": fonts.BOLD}
+    return ParagraphStyle("t", **{**base, **kw})
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "plain words that wrap over a few lines of a narrow column, and then some more words",
+        "<b>bold</b> and <i>italic</i> runs, a long <b>key fact</b> and more words after it",
+        "Ελληνικά and русский текст between <i>emphasis</i> and supercalifragilisticexpialidocious",
+    ],
+)
+@pytest.mark.parametrize("bullet", ["•", "1000."])  # the second overruns the indent: a narrower first line
+@pytest.mark.parametrize("alignment", [0, 1, 2, 4])  # left (the kept layout serves), centre, right, justified
+def test_a_paragraph_a_hair_narrower_is_drawn_as_reportlab_would(markup: str, bullet: str, alignment: int) -> None:
+    # BalancedColumns measures at a width and KeepInFrame draws 1e-6 narrower: the kept layout serves.
+    from reportlab.platypus import Paragraph as Reportlab
+
+    from notesforge.exporters.pdf.paragraph import Paragraph as Ours
+
+    style = _hair_style(alignment=alignment)
+    widths = (120, 120 - 1e-6, 120, 120 - 1e-6, 90, 90 - 1e-6, 90 - 2e-6, 160, 160 - 1e-3)
+    theirs, ours = Reportlab(markup, style, bulletText=bullet), Ours(markup, style, bulletText=bullet)
+    assert _drawn(ours, widths) == _drawn(theirs, widths)
+
+
+def test_a_paragraph_is_laid_out_again_a_hair_narrower_where_its_lines_would_break_elsewhere() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph as Reportlab
+
+    from notesforge.exporters.pdf import fonts
+    from notesforge.exporters.pdf.paragraph import Paragraph as Ours
+
+    # A line full to the last millionth of a point: a hair narrower, its last word moves on.
+    style = _hair_style(leftIndent=0, spaceShrinkage=0)
+    text = "alpha beta gamma delta"
+    full = stringWidth(text, fonts.REGULAR, 10)
+    theirs, ours = Reportlab(text, style), Ours(text, style)
+    for para in (theirs, ours):
+        para.wrap(full, 1000)
+        para.wrap(full - 1e-6, 1000)
+    assert len(ours.blPara.lines) == len(theirs.blPara.lines) == 2
+    # A word that just fits the first line (narrowed by the bullet) when tried there, so it opened the
+    # roomy second line whole: a hair narrower it is wider than the first line and reportlab splits it.
+    style = _hair_style(leftIndent=4, bulletFontSize=10)
+    word = "Weltanschauungsgeschichtlichkeiten"
+    overrun = stringWidth("1000.", fonts.BOLD, 10) + 6 - 4
+    width = stringWidth(word, fonts.REGULAR, 10) + overrun + 4 + 5e-7
+    for markup in (f"a {word} b", f"<i>a</i> {word} <b>b</b>"):
+        theirs, ours = Reportlab(markup, style, bulletText="1000."), Ours(markup, style, bulletText="1000.")
+        assert _drawn(ours, (width, width - 1e-6)) == _drawn(theirs, (width, width - 1e-6))
+        assert theirs._splitLongWordCount == ours._splitLongWordCount == 1
+
+
+def test_a_paragraph_is_not_laid_out_again_a_hair_narrower() -> None:
+    from notesforge.exporters.pdf.paragraph import Paragraph
+
+    class Counted(Paragraph):
+        breaks = 0
+
+        def breakLines(self, width):
+            Counted.breaks += 1
+            return super().breakLines(width)
+
+    para = Counted("Why did the <b>Five-Year Plans</b> matter? " * 3, _hair_style(), bulletText="100.")
+    para.wrap(150, 500)
+    assert para.wrap(150 - 1e-6, 500) == (150 - 1e-6, para.height)
+    assert Counted.breaks == 1
+    para.wrap(150 - 1e-3, 500)  # more than a hair
+    assert Counted.breaks == 2
 
 
 def test_the_fonts_unpack_once_in_the_background_while_the_notes_are_read() -> None:
