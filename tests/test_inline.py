@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notesforge import inline
 from notesforge.model import Cloze, Emphasis, Strong, Text
@@ -66,3 +68,20 @@ def test_plain_and_clozes() -> None:
 def test_normalise_ignores_case_punctuation_and_spacing() -> None:
     assert inline.normalise("When did  Lenin die?") == inline.normalise("when did lenin die")
     assert inline.normalise("Сталин, 1924–41") == "сталин-1924-41"
+
+
+_PIECES = [*"ab |[]\\* é", "[[", "]]", "[[x]]", "[[a|b]]", "[[ |c]]", "[[Lenin|who?]]"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_the_quick_path_for_cloze_marks_reads_as_the_scanner(source: str) -> None:
+    # parse() splits text whose only markup is plain cloze marks; the scanner must agree on all.
+    errors: list[inline.InlineError] = []
+    tokens = inline._tokenize(source, True, errors)
+    try:
+        quick = inline.parse(source)
+    except inline.InlineSyntaxError as exc:
+        assert [e.message for e in exc.errors] == [e.message for e in errors]
+    else:
+        assert not errors and quick == inline._nest(tokens)

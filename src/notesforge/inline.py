@@ -35,11 +35,37 @@ def parse(source: str, *, allow_cloze: bool = True) -> Rich:
     """Parse inline markup; raise `InlineSyntaxError` listing every problem."""
     if not _SPECIAL.search(source):  # most text has no markup at all
         return (Text(source),) if source else ()
+    if allow_cloze and "*" not in source and "\\" not in source:
+        simple = _clozes_only(source)
+        if simple is not None:
+            return simple
     errors: list[InlineError] = []
     tokens = _tokenize(source, allow_cloze, errors)
     if errors:
         raise InlineSyntaxError(errors)
     return _nest(tokens)
+
+
+_MARK = re.compile(r"\[\[([^\\\[\]|]*)(?:\|([^\\\[\]|]*))?\]\]")
+
+
+def _clozes_only(source: str) -> Rich | None:
+    """`parse(source)` for text whose only markup is plain cloze marks (no escape, emphasis or
+    stray '['), as most bullets are: one split instead of the scanner; None for other text."""
+    parts = _MARK.split(source)
+    out: list[Inline] = []
+    for number, i in enumerate(range(0, len(parts) - 1, 3), 1):
+        text, answer, hint = parts[i : i + 3]
+        if "[" in text or not answer.strip():
+            return None  # a bracket the scanner reads otherwise, or an error to report
+        if text:
+            out.append(Text(text))
+        out.append(Cloze(answer.strip(), hint.strip() if hint and hint.strip() else None, number))
+    if "[" in parts[-1]:
+        return None
+    if parts[-1]:
+        out.append(Text(parts[-1]))
+    return tuple(out)
 
 
 # Tokens: Text/Cloze nodes, or (delimiter, can_open, can_close) tuples.
@@ -202,26 +228,34 @@ def render(rich: Rich, renderer: InlineRenderer) -> str:
     return "".join(parts)
 
 
-def plain(rich: Rich, cloze: Callable[[Cloze], str] = lambda c: c.answer) -> str:
+def _answer(cloze: Cloze) -> str:
+    return cloze.answer
+
+
+def plain(rich: Rich, cloze: Callable[[Cloze], str] = _answer) -> str:
     """The text as a reader sees it, without markup (cloze answers filled in)."""
+    if len(rich) == 1 and type(rich[0]) is Text:  # most text: one run, no markup
+        return rich[0].value  # type: ignore[union-attr]
     parts: list[str] = []
     for node in rich:
-        if isinstance(node, Text):
-            parts.append(node.value)
-        elif isinstance(node, Emphasis | Strong):
-            parts.append(plain(node.children, cloze))
+        kind = type(node)
+        if kind is Text:
+            parts.append(node.value)  # type: ignore[union-attr]
+        elif kind is Cloze:
+            parts.append(cloze(node))  # type: ignore[arg-type]
         else:
-            parts.append(cloze(node))
+            parts.append(plain(node.children, cloze))  # type: ignore[union-attr]
     return "".join(parts)
 
 
 def clozes(rich: Rich) -> list[Cloze]:
     found: list[Cloze] = []
     for node in rich:
-        if isinstance(node, Cloze):
-            found.append(node)
-        elif isinstance(node, Emphasis | Strong):
-            found.extend(clozes(node.children))
+        kind = type(node)
+        if kind is Cloze:
+            found.append(node)  # type: ignore[arg-type]
+        elif kind is not Text:  # Emphasis, Strong
+            found.extend(clozes(node.children))  # type: ignore[union-attr]
     return found
 
 
@@ -258,5 +292,6 @@ _WORD_RUN = re.compile(r"[^\W_]+", re.UNICODE)
 
 def normalise(text: str) -> str:
     """A key that survives edits of case, punctuation and spacing."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    # NFKC leaves ASCII as it is, and casefold() lowers it: the quick path for most keys.
+    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
     return "-".join(_WORD_RUN.findall(folded))  # the runs between non-word characters

@@ -146,8 +146,16 @@ def mask(rich: Rich, phrases: Iterable[str], mark: str = MARK) -> Rich:
         return rich
 
     def text(value: str) -> str:
-        for pattern in patterns:
-            value = pattern.sub(mark, value)
+        folded = None  # `value` folded once for every phrase's quick test, again only after a change
+        for phrase in patterns:
+            if phrase.needles:
+                if folded is None:
+                    folded = fold(value)
+                if not phrase.may_be_in_folded(folded):
+                    continue
+            masked = phrase.pattern.sub(mark, value)
+            if masked != value:
+                value, folded = masked, None
         return value
 
     def one(node: Inline) -> Inline:

@@ -152,7 +152,11 @@ def render(issued: Iterable[IssuedCard], retired: Iterable[IssuedCard] = ()) -> 
 
 def _line(card: IssuedCard, state: str) -> str:
     kind = card.kind + (REVERSE if card.reverse else "")
-    return "\t".join(_escape(value) for value in (card.key, card.guid, state, kind, card.deck, unparse(card.front)))
+    values = (card.key, card.guid, state, kind, card.deck, unparse(card.front))
+    line = "\t".join(values)
+    if line.count("\t") == _COLUMNS - 1 and not _TO_ESCAPE.search(line):  # the usual line: nothing to escape
+        return line
+    return "\t".join(_escape(value) for value in values)
 
 
 def _escape(value: str) -> str:

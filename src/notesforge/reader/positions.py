@@ -117,11 +117,16 @@ class Positions:
         s = self.text
         start = self._i
         double = s.startswith("[[", start)
-        self._i += 2 if double else 1
-        self._skip_blank()
-        names = [name for name, _ in self._key()]
-        self._skip_blank()
-        self._i += 2 if double else 1
+        bare = _BARE_HEADER.match(s, start)
+        if bare:  # bare dotted names, as most headers have: one match instead of a scan
+            names = [name.strip(" \t") for name in bare.group(1).split(".")]
+            self._i = bare.end()
+        else:
+            self._i += 2 if double else 1
+            self._skip_blank()
+            names = [name for name, _ in self._key()]
+            self._skip_blank()
+            self._i += 2 if double else 1
         resolved: Path = ()
         for k, name in enumerate(names):
             resolved += (name,)
@@ -230,6 +235,8 @@ _ML_LITERAL = re.compile(r"'''(?:[^']|'(?!''))*'''(?:'{0,2})", re.DOTALL)
 _BLANK = re.compile(r"[ \t]*")
 _BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]*")
+# A header of bare names only, `[[a.b]]` or `[ a . b ]` (`_header` reads others name by name).
+_BARE_HEADER = re.compile(r"\[{1,2}[ \t]*([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*\]{1,2}")
 # A key of one bare name, then '=' (what `_key` and `_keyval` read from it), with the blanks around.
 _SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
 # Everything but brackets and braces, with strings and comments skipped whole (they may hold any).
