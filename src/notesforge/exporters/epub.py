@@ -6,8 +6,10 @@ hidden, being for reading systems) and one XHTML document per top-level section.
 inside their top-level section's document. Each section document ends with a self-test: the
 questions of the section's cards, each linked to its answer as an EPUB 3 footnote with a link back.
 
-The XHTML is written here, escaped text and our own tags only; `_package.py` writes the package
-document, the nav and the NCX, and the zip with fixed dates, so the same notes give the same bytes.
+The XHTML is written here, escaped text and our own tags only, and handed to ebooklib as it is
+(ebooklib's own `EpubHtml` would re-parse it with an HTML parser). ebooklib writes the package
+document, the nav and the NCX, into a zip with fixed dates (`_Package`), so the same notes give
+the same bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import uuid
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
@@ -42,8 +45,8 @@ from ..model import (
 from ..visitor import BlockVisitor
 from ._cover import cover_svg
 from ._media import Media, collect, in_order
-from ._package import NCX, Book, Entry, Item, Landmark, write_package
 from ._xml import clean, escape
+from ._zip import _zip_date
 from .base import Config, Exporter
 
 # Identifiers are uuid5 names in this namespace: the same notes id, the same book for a reader.
@@ -55,7 +58,6 @@ TITLE_NAME = "title.xhtml"
 COVER_NAME = "cover.xhtml"
 COVER_IMAGE = "cover.svg"  # beside the cover page, apart from the card images
 NAV_NAME = "nav.xhtml"
-XHTML = "application/xhtml+xml"
 # Lead-ins of the self-test's runs of questions that have no prompt of their own.
 OTHER_WAY = "The other way round: what is each of these?"
 FILL_IN = "Fill in the blank."
@@ -430,41 +432,57 @@ class EpubExporter(Exporter):
 
 
 def write_book(notes: Notes, out: Any) -> None:
-    """Write the booklet to `out` (a path or a binary file object)."""
+    """Write the booklet with ebooklib to `out` (a path or a binary file object)."""
+    from ebooklib import epub
+
     images = collect(card.image for card in generate(notes))
     meta = notes.meta
     title = label(meta.title, meta.id)
-    dc = []
+    book = epub.EpubBook()
+    book.set_identifier(book_uuid(notes))
+    book.set_title(title)
+    book.set_language(clean(meta.language))
     if meta.author and clean(meta.author).strip():
-        dc.append(("creator", label(meta.author, "")))
+        book.add_author(label(meta.author, ""))
     if meta.subtitle and clean(meta.subtitle).strip():
-        dc.append(("description", label(meta.subtitle, "")))
+        book.add_metadata("DC", "description", label(meta.subtitle, ""))
     if meta.course and clean(meta.course).strip():
-        dc.append(("subject", label(meta.course, "")))
+        book.add_metadata("DC", "subject", label(meta.course, ""))
     if meta.date:
-        dc.append(("date", meta.date.isoformat()))
-    extra: list[tuple[dict[str, str], str]] = []
+        book.add_metadata("DC", "date", meta.date.isoformat())
     for prop, value in ACCESSIBILITY:
         if images and prop == "schema:accessibilitySummary":
-            extra.append(({"property": "schema:accessMode"}, "visual"))
+            book.add_metadata(None, "meta", "visual", {"property": "schema:accessMode"})
             value = value.replace("Text only, with", "Text, with") + " Some self-test answers also show an image."
-        extra.append(({"property": prop}, value))
-    extra.append(({"name": "cover", "content": "cover-image"}, ""))  # EPUB 2 readers
+        book.add_metadata(None, "meta", value, {"property": prop})
+    for media in in_order(images.values()):
+        uid = xml_id("img-", media.name.rsplit(".", 1)[0])
+        book.add_item(
+            epub.EpubItem(uid=uid, file_name=image_href(media), media_type=media.media_type, content=media.data)
+        )
 
-    items = [
-        Item(xml_id("img-", media.name.rsplit(".", 1)[0]), image_href(media), media.media_type, media.data)
-        for media in in_order(images.values())
-    ]
-    cover = cover_svg(title, label(meta.subtitle or "", ""), label(meta.course or "", ""))
-    items.append(Item("cover-image", COVER_IMAGE, "image/svg+xml", cover, "cover-image"))
-    items.append(Item("style", CSS_NAME, "text/css", (CSS + HIDDEN_CSS).encode("utf-8")))
+    cover = epub.EpubCover(uid="cover-image", file_name=COVER_IMAGE)
+    cover.media_type = "image/svg+xml"
+    cover.content = cover_svg(title, label(meta.subtitle or "", ""), label(meta.course or "", ""))
+    book.add_item(cover)
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # EPUB 2 readers
+    css = epub.EpubItem(
+        uid="style", file_name=CSS_NAME, media_type="text/css", content=(CSS + HIDDEN_CSS).encode("utf-8")
+    )
+    book.add_item(css)
 
-    def document(uid: str, name: str, heading: str, body: list[str]) -> Item:
-        return Item(uid, name, XHTML, page(heading, meta.language, body))
+    def document(uid: str, name: str, heading: str, body: list[str]) -> Any:
+        item = epub.EpubItem(uid=uid, file_name=name, media_type="application/xhtml+xml")
+        item.content = page(heading, meta.language, body)
+        book.add_item(item)
+        return item
 
-    items.append(document("cover", COVER_NAME, title, cover_page(title)))
-    items.append(document("title", TITLE_NAME, title, title_page(notes)))
-    items += [Item("nav", NAV_NAME, XHTML, b"", "nav"), Item("ncx", "toc.ncx", NCX, b"")]  # written from the book
+    cover_doc = document("cover", COVER_NAME, title, cover_page(title))
+    title_doc = document("title", TITLE_NAME, title, title_page(notes))
+    nav = epub.EpubNav(uid="nav", file_name=NAV_NAME, title="Contents")
+    nav.add_link(href=CSS_NAME, rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
 
     # Each chapter asks only its own cards: group them once rather than scan them all per chapter.
     top_of = {id(sub): top.id for top in notes.sections for sub in top.walk()}
@@ -472,30 +490,84 @@ def write_book(notes: Notes, out: Any) -> None:
     for card in generate(notes):
         chapter_cards[top_of[id(card.section)]].append(card)
     chapters = []
-    toc = []
     for section in notes.sections:
         heading = label(section.title, section.id)
         asked = self_test_questions(section, chapter_cards[section.id], images)
         body = section_document(section, asked)
         chapters.append(document(xml_id("s-", section.id), document_name(section), heading, body))
-        toc.append(_toc_entry(section, document_name(section), heading, asked))
-    items += chapters
+        book.toc.append(_toc_entry(epub, section, document_name(section), heading, asked))
 
-    guide = [
-        Landmark("cover", "Cover", COVER_NAME),
-        Landmark("toc", "Contents", NAV_NAME),
-        Landmark("text", label(notes.sections[0].title, notes.sections[0].id), chapters[0].href),
+    book.spine = [cover_doc, title_doc, nav, *chapters]
+    book.guide = [
+        {"href": COVER_NAME, "title": "Cover", "type": "cover"},
+        {"href": NAV_NAME, "title": "Contents", "type": "toc"},
+        {"href": chapters[0].file_name, "title": label(notes.sections[0].title, notes.sections[0].id), "type": "text"},
     ]
-    spine = ["cover", "title", "nav", *(c.id for c in chapters)]
-    language = clean(meta.language)
-    book = Book(book_uuid(notes), title, language, modified(notes), dc, extra, items, spine, guide, toc, CSS_NAME)
-    write_package(out, book, notes.source.epoch)
+    options = {"mtime": modified(notes), "epub3_pages": False, "raise_exceptions": True}
+    writer = _writer_class(epub)(out, book, options)
+    writer.process()
+    writer.write_to(_Package(out, notes.source.epoch))
 
 
-def _toc_entry(section: Section, name: str, heading: str, asked: list[Asked] | None) -> Entry:
-    """A contents entry for `section`, with its subsections (and, at the top, its self-test) below it."""
+def _writer_class(epub: Any) -> Any:
+    """ebooklib's writer, with the landmarks nav hidden: it is for reading systems, which find it
+    by its type; readers that show the nav document as a page (calibre) would list it as "Guide"."""
+
+    class Writer(epub.EpubWriter):  # type: ignore[misc, name-defined]
+        def _get_nav(self, item: Any) -> bytes:
+            return hide_landmarks(super()._get_nav(item))
+
+        def write_to(self, package: _Package) -> None:
+            """ebooklib's `write`, into `package` rather than a zip of its own."""
+            with package:
+                self.out = package
+                package.writestr("mimetype", "application/epub+zip")
+                self._write_container()
+                self._write_opf()
+                self._write_items()
+
+    return Writer
+
+
+class _Package:
+    """The EPUB's zip as ebooklib hands over its entries, each written once: the mimetype first
+    and stored, as EPUB requires, the rest deflated; every entry dated by the source's time (see
+    `_zip.normalise_zip`, which gives the same bytes from a zip written first)."""
+
+    def __init__(self, out: Any, epoch: int) -> None:
+        self._zip = zipfile.ZipFile(out, "w")
+        self._date = _zip_date(epoch)
+
+    def writestr(self, name: str, data: bytes | str, compress_type: int | None = None) -> None:
+        info = zipfile.ZipInfo(name, date_time=self._date)
+        stored = name == "mimetype"
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        info.create_system = 3  # unix, whatever the building machine is
+        self._zip.writestr(info, data, compresslevel=None if stored else 6)
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._zip.close()
+
+
+def hide_landmarks(nav: bytes) -> bytes:
+    """The nav document `nav` with `hidden=""` on its landmarks nav."""
+    from lxml import etree
+
+    root = etree.fromstring(nav)
+    for landmarks in root.iterfind(".//{*}nav[@{http://www.idpf.org/2007/ops}type='landmarks']"):
+        landmarks.set("hidden", "")
+    return etree.tostring(root.getroottree(), pretty_print=True, encoding="utf-8", xml_declaration=True)
+
+
+def _toc_entry(epub: Any, section: Section, name: str, heading: str, asked: list[Asked] | None) -> Any:
+    """A nav/NCX entry for `section`, with its subsections (and, at the top, its self-test) below it."""
     href = name if asked is not None else f"{name}#{xml_id('s-', section.id)}"
-    children = [_toc_entry(sub, name, label(sub.title, sub.id), None) for sub in section.sections]
+    link = epub.Link(href, heading, xml_id("toc-s-", section.id))
+    children = [_toc_entry(epub, sub, name, label(sub.title, sub.id), None) for sub in section.sections]
     if asked:
-        children.append(Entry(f"{name}#t-{_dash_id(section.id)}", "Self-test", xml_id("toc-t-", section.id)))
-    return Entry(href, heading, xml_id("toc-s-", section.id), tuple(children))
+        children.append(epub.Link(f"{name}#t-{_dash_id(section.id)}", "Self-test", xml_id("toc-t-", section.id)))
+    return (link, children) if children else link
