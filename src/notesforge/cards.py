@@ -74,6 +74,8 @@ Item: TypeAlias = "Bullet | Point | Cell | Event | Term | BasicCard | ClozeCard"
 
 @dataclass(frozen=True, slots=True)
 class Card:
+    """A card of the notes: what it asks, from which item, and how (`questions()`)."""
+
     key: str  # stable identity: notes id, section id, kind and an edit-proof key
     kind: CardKind
     section: Section

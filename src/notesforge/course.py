@@ -21,6 +21,8 @@ SEPARATOR = "/"  # between a unit's id and a section id in `as_notes()`
 
 @dataclass(frozen=True, slots=True)
 class Course:
+    """A course file: its units' notes, in order, under the course's own metadata."""
+
     meta: Meta  # the [course] table: id, title, language, subtitle, course, author
     units: tuple[Notes, ...]  # in the course's order; their settings include the course's defaults
     source: Source  # the course file; its sha256 covers the units' too, its epoch is the newest

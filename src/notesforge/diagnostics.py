@@ -11,6 +11,8 @@ from .model import Location
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """A located problem: an error, or a warning that does not stop a build."""
+
     loc: Location
     message: str
     severity: str = "error"  # or "warning"

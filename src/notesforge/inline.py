@@ -18,6 +18,8 @@ ESCAPABLE = frozenset("*[]|\\")
 
 @dataclass(frozen=True, slots=True)
 class InlineError:
+    """A problem in inline markup, at a character offset of its text."""
+
     offset: int  # character offset into the text
     message: str
 

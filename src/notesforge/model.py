@@ -93,16 +93,22 @@ class Finder(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Text:
+    """A run of literal text (the renderers escape it for their format)."""
+
     value: str
 
 
 @dataclass(frozen=True, slots=True)
 class Emphasis:
+    """`*emphasis*`: italic in every format."""
+
     children: Rich
 
 
 @dataclass(frozen=True, slots=True)
 class Strong:
+    """`**strong**`: bold in every format."""
+
     children: Rich
 
 
@@ -132,6 +138,8 @@ TABLE_ASK: tuple[str, ...] = ("blanks", "columns")
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
+    """A paragraph of prose: printed, never asked as a card."""
+
     type: ClassVar[str] = "paragraph"
 
     text: Rich
@@ -140,6 +148,8 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Bullet:
+    """One bullet point; its cloze marks make a cloze card."""
+
     text: Rich
     id: str | None
     loc: Location
@@ -148,6 +158,8 @@ class Bullet:
 
 @dataclass(frozen=True, slots=True)
 class BulletList:
+    """A list of bullet points."""
+
     type: ClassVar[str] = "bullets"
 
     items: tuple[Bullet, ...]
@@ -156,6 +168,8 @@ class BulletList:
 
 @dataclass(frozen=True, slots=True)
 class Point:
+    """One point in a column of a comparison table."""
+
     text: Rich
     loc: Location
     date: str | None = None  # plain text, shown in bold before the text; a key date of the organiser
@@ -163,6 +177,8 @@ class Point:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A column of a comparison table: its heading and its points."""
+
     heading: Rich
     points: tuple[Point, ...]
     loc: Location
@@ -170,6 +186,8 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class ComparisonTable:
+    """Columns of points side by side (in favour of Stalin | of Trotsky)."""
+
     type: ClassVar[str] = "table"
 
     id: str
@@ -196,6 +214,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class GridRow:
+    """A row of a grid: its heading and a cell for each column."""
+
     heading: Rich
     cells: tuple[Cell, ...]  # one per column of its grid
     loc: Location
@@ -219,6 +239,8 @@ class Grid:
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """A dated event of a timeline; `date` is plain text as written ("October 1917")."""
+
     date: str
     text: Rich
     id: str | None
@@ -228,6 +250,8 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
+    """Key dates: events in the order written."""
+
     type: ClassVar[str] = "events"
 
     events: tuple[Event, ...]
@@ -238,6 +262,8 @@ class Timeline:
 
 @dataclass(frozen=True, slots=True)
 class Term:
+    """A key term and its definition."""
+
     term: Rich
     definition: Rich
     id: str | None
@@ -247,6 +273,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Glossary:
+    """Key terms, in the order written."""
+
     type: ClassVar[str] = "terms"
 
     terms: tuple[Term, ...]
@@ -288,6 +316,8 @@ class Image:
 
 @dataclass(frozen=True, slots=True)
 class BasicCard:
+    """A question and answer written by the teacher (`reverse`: asked both ways)."""
+
     question: Rich
     answer: Rich
     reverse: bool
@@ -301,6 +331,8 @@ class BasicCard:
 
 @dataclass(frozen=True, slots=True)
 class ClozeCard:
+    """A cloze card written by the teacher: text with cloze marks, and a note shown with the answer."""
+
     text: Rich
     extra: Rich | None
     id: str | None
@@ -311,6 +343,8 @@ class ClozeCard:
 
 @dataclass(frozen=True, slots=True)
 class CardList:
+    """Cards written by the teacher, asked as they are."""
+
     type: ClassVar[str] = "cards"
 
     cards: tuple[BasicCard | ClozeCard, ...]
@@ -325,6 +359,8 @@ BLOCK_TYPES: tuple[type, ...] = (Paragraph, BulletList, ComparisonTable, Grid, T
 
 @dataclass(frozen=True, slots=True)
 class Section:
+    """A titled section: its blocks, then its subsections."""
+
     id: str
     title: Rich
     blocks: tuple[Block, ...]
@@ -345,6 +381,8 @@ B = TypeVar("B", Paragraph, BulletList, ComparisonTable, Grid, Timeline, Glossar
 
 @dataclass(frozen=True, slots=True)
 class Meta:
+    """The `[notes]` table: the notes' id, title and language, and what the title page shows."""
+
     id: str
     title: str
     language: str
@@ -383,6 +421,8 @@ class IssuedCard:
 
 @dataclass(frozen=True, slots=True)
 class Setting:
+    """One value of an `[export.FORMAT]` table, and where it was written."""
+
     value: Any
     loc: Location | None
 
@@ -393,6 +433,8 @@ def _frozen(mapping: Mapping[str, Mapping[str, Setting]]) -> Mapping[str, Mappin
 
 @dataclass(frozen=True, slots=True)
 class Notes:
+    """A notes file as every exporter reads it: metadata, sections, source and settings."""
+
     meta: Meta
     sections: tuple[Section, ...]
     source: Source

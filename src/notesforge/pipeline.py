@@ -26,6 +26,8 @@ ALL = "all"
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """What building one format gave: its output, or why not, and what it warned of."""
+
     format: str
     path: Path | None
     error: str | None = None  # one line for the user

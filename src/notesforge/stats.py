@@ -12,6 +12,8 @@ from .visitor import BlockVisitor
 
 @dataclass(frozen=True, slots=True)
 class Stats:
+    """How much the notes hold: sections, bullets, tables and the cards of each kind."""
+
     sections: int
     bullets: int
     tables: int

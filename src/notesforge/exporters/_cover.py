@@ -24,6 +24,8 @@ MAX_TITLE_LINES = 8
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """A line of the cover's text, as the SVG places it."""
+
     text: str
     size: int  # font size in SVG user units
     y: int  # baseline

@@ -183,6 +183,8 @@ def _template(name: str, asked: str, prompt: str, shown: str) -> tuple[str, str,
 
 @dataclass(frozen=True, slots=True)
 class NoteType:
+    """An Anki note type of the deck: fields, card templates, and a fixed id."""
+
     key: str  # part of the id's namespace: renaming a field needs a new key (and a new note type)
     name: str
     fields: tuple[str, ...]
@@ -461,6 +463,8 @@ def _deck_part(title: str, fallback: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AnkiConfig(Config):
+    """The settings of the Anki deck (`[export.anki]`)."""
+
     deck: str = setting("", "deck name (default: the notes title); '::' nests it under a parent deck")
     numbered: bool = setting(
         False,

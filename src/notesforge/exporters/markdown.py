@@ -131,6 +131,8 @@ def dated(date: str | None, rich: Rich) -> str:
 
 @dataclass(frozen=True, slots=True)
 class MarkdownConfig(Config):
+    """The settings of the Markdown file (`[export.markdown]`)."""
+
     front_matter: bool = setting(
         False, "Start with YAML front matter (title, subtitle, author, lang, date) for pandoc and Obsidian."
     )

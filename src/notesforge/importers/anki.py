@@ -40,6 +40,8 @@ _IMAGE_MAGIC = {
 
 @dataclass(frozen=True, slots=True)
 class NoteType:
+    """A note type of the imported package: its fields and its cards' question formats."""
+
     name: str
     cloze: bool
     fields: tuple[str, ...]
@@ -60,6 +62,8 @@ class NoteType:
 
 @dataclass(frozen=True, slots=True)
 class Note:
+    """A note of the imported package, with its type and the deck of its first card."""
+
     guid: str
     type: NoteType
     fields: tuple[str, ...]

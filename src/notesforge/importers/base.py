@@ -36,6 +36,8 @@ class ImportFailed(Exception):
 
 @dataclass
 class Loss:
+    """Something an import could not map: how often, and one example."""
+
     count: int
     example: str
 
@@ -70,6 +72,8 @@ class Report:
 
 @dataclass
 class Imported:
+    """What an import made: the notes, their images and the report."""
+
     notes: Notes
     images: dict[str, bytes]  # path relative to the notes file (images/x.png) -> bytes
     report: Report

@@ -15,6 +15,8 @@ LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One key a table of the notes may hold: its kind, what it is for, whether required."""
+
     kind: str  # text | plain | slug | language | bool | date | items | tables | table | choice | choices
     description: str
     required: bool = False

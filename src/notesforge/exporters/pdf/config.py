@@ -30,12 +30,16 @@ def section_problems(ids: Strings, notes: Notes) -> Iterator[tuple[str, str]]:
 
 @dataclass(frozen=True, slots=True)
 class BookletConfig(Config):
+    """The settings of the revision booklet (`[export.pdf]`)."""
+
     paper: str = paper_setting()
     questions: bool = setting(True, "end with a 'test yourself' page of the explicit cards, answers last")
 
 
 @dataclass(frozen=True, slots=True)
 class WorksheetConfig(Config):
+    """The settings of the cloze worksheet (`[export.worksheet]`)."""
+
     paper: str = paper_setting()
     sections: Strings = sections_setting()
     shuffle: bool = setting(False, "shuffle the bullets of each list (the same order for the same seed)")
@@ -47,6 +51,8 @@ class WorksheetConfig(Config):
 
 @dataclass(frozen=True, slots=True)
 class FlashcardsConfig(Config):
+    """The settings of the printed flashcards (`[export.flashcards]`)."""
+
     paper: str = paper_setting()
     columns: int = setting(2, "cards across a page", choices=(1, 2, 3, 4))
     rows: int = setting(4, "cards down a page", choices=range(1, 9))
@@ -59,4 +65,6 @@ class FlashcardsConfig(Config):
 
 @dataclass(frozen=True, slots=True)
 class OrganiserConfig(Config):
+    """The settings of the knowledge organiser (`[export.organiser]`)."""
+
     paper: str = paper_setting()

@@ -40,6 +40,8 @@ PAGE_SIZES = {"a4": A4, "letter": LETTER}
 
 @dataclass(frozen=True, slots=True)
 class Margins:
+    """The page margins of every printed format, in points."""
+
     left: float = 18 * mm
     right: float = 18 * mm
     top: float = 17 * mm

@@ -32,6 +32,8 @@ def hex_color(color: colors.Color) -> str:
 
 @dataclass(frozen=True)
 class Styles:
+    """The paragraph styles of the printed formats."""
+
     body: ParagraphStyle
     bullet: ParagraphStyle
     title: ParagraphStyle
