@@ -665,6 +665,34 @@ def test_a_paragraph_is_not_laid_out_twice_at_one_width() -> None:
     assert Counted.breaks == 2
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words, Ελληνικά and русский текст",
+        "  spaces\n   and  lines \n to clean  ",
+        "a\u00a0b > c",
+        "   ",
+        "",
+        "AT&amp;T &lt;troika&gt;",  # entities and tags: parsed
+        "<b>bold</b> and plain",
+    ],
+)
+@pytest.mark.parametrize("transform", [None, "uppercase"])
+def test_a_paragraph_of_plain_text_has_the_fragments_reportlab_parses(text: str, transform: str | None) -> None:
+    from reportlab.platypus import Paragraph as Reportlab
+
+    from notesforge.exporters.pdf.paragraph import Paragraph as Ours
+
+    style = _hair_style(textTransform=transform)
+    ours, theirs, again = Ours(text, style, "•"), Reportlab(text, style, "•"), Ours(text, style, "•")
+    assert (ours.text, ours.style, ours.bulletText) == (theirs.text, theirs.style, theirs.bulletText)
+    assert [(type(f), list(vars(f).items())) for f in ours.frags] == [
+        (type(f), list(vars(f).items())) for f in theirs.frags
+    ]
+    for mine, other in zip(ours.frags, again.frags, strict=True):  # no list shared between paragraphs
+        assert all(v is not vars(other)[k] for k, v in vars(mine).items() if isinstance(v, list))
+
+
 def _drawn(para, widths: tuple[float, ...]) -> bytes:
     """The PDF bytes of `para` laid out at each of `widths` in turn and drawn after each."""
     import io

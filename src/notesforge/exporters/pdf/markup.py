@@ -1,8 +1,8 @@
 """Inline markup for reportlab Paragraphs: escape every piece of note text, then add our tags.
 
 reportlab's Paragraph text is XML-like: an unescaped `<troika>` silently vanishes
-and `AT&T` turns into `AT&T;`. `PdfInline` escapes each text run with
-`xml.sax.saxutils.escape` and only then wraps it in `<i>`/`<b>`; cloze marks
+and `AT&T` turns into `AT&T;`. `PdfInline` escapes each text run (`&`, `<`, `>`,
+as `xml.sax.saxutils.escape` does) and only then wraps it in `<i>`/`<b>`; cloze marks
 (key facts) print in bold.
 
 Subclass `PdfInline` to change one piece, e.g. a worksheet that prints a cloze as
@@ -17,8 +17,6 @@ a blank line::
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from ...inline import render
 from ...keydates import shown_date
 from ...model import Cloze, Rich
@@ -27,7 +25,8 @@ from . import fonts
 
 def escape_text(value: str) -> str:
     """`value` as Paragraph markup that prints literally (see `fonts.printable` for what cannot)."""
-    return escape(fonts.printable(value))
+    # xml.sax.saxutils.escape, written out: importing it imports urllib.request (http, ssl, email).
+    return fonts.printable(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 class PdfInline:

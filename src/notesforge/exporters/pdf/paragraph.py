@@ -21,18 +21,24 @@ layout of every question and answer of the booklet's "Test yourself". The kept l
 serves there when it proves that reportlab would break the lines at the same places
 (`_same_breaks`), for left-aligned text, whose drawing reads a line's spare width only for its
 sign: the same PDF bytes.
+
+A text without markup (most cells, questions and answers) is not parsed: its one fragment is a
+copy of the one reportlab's parser makes in that style (`_plain_frag`).
 """
 
 from __future__ import annotations
 
+from copy import copy
 from itertools import repeat
 from operator import is_
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph as _Paragraph
-from reportlab.platypus.paragraph import _handleBulletWidth, _HSFrag
+from reportlab.platypus.paragraph import _handleBulletWidth, _HSFrag, cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.paraparser import ParaParser
 
 # What `Paragraph.wrap` (with `breakLines`) sets on the paragraph, besides `frags`.
 _LAID_OUT = ("width", "_wrapWidths", "blPara", "height", "_width_max", "_splitLongWordCount", "_hyphenations")
@@ -44,6 +50,24 @@ _ROOM = 1e-3  # every line of the kept layout has at least this much width to sp
 
 
 class Paragraph(_Paragraph):
+    def __init__(
+        self,
+        text: str,
+        style: Any = None,
+        bulletText: Any = None,
+        frags: list | None = None,
+        caseSensitive: int = 1,
+        encoding: str = "utf8",
+    ) -> None:
+        # Text without markup (no tag, no entity): the one fragment reportlab's parser would make.
+        if frags is None and style is not None and isinstance(text, str) and "<" not in text and "&" not in text:
+            cleaned = cleanBlockQuotedText(text)
+            if cleaned:
+                frags = [_plain_frag(style, cleaned)]
+                textTransformFrags(frags, style)
+                text = cleaned
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         before = self.frags
         kept = self.__dict__.get("_nf_layout")
@@ -69,6 +93,24 @@ class Paragraph(_Paragraph):
         keep = same and _MISSING not in state  # not laid out at all (no width to lay it out in): nothing to keep
         self._nf_layout = (availWidth, self.style, self.bulletText, after, size, state) if keep else None
         return size
+
+
+_PLAIN_FRAGS: WeakKeyDictionary = WeakKeyDictionary()  # style -> its fragment of a plain text
+
+
+def _plain_frag(style: Any, text: str) -> Any:
+    """The fragment reportlab's parser makes of `text` (no tag, no entity) in `style`.
+
+    Parsing "<para>text</para>", it copies the paragraph's opening fragment, which holds the style's
+    font, size and colour and new `link` and `us_lines` lists, and sets the text: the same for any
+    text but that. So the style's fragment is parsed once, and copied with new lists and the text.
+    """
+    model = _PLAIN_FRAGS.get(style)
+    if model is None:
+        model = _PLAIN_FRAGS[style] = ParaParser().parse("x", style)[1][0]
+    frag = copy(model)
+    frag.text, frag.link, frag.us_lines = text, [], []
+    return frag
 
 
 def _widths(para: _Paragraph, width: float) -> list[float]:
