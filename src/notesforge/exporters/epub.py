@@ -46,7 +46,7 @@ from ..visitor import BlockVisitor
 from ._cover import cover_svg
 from ._media import Media, collect, in_order
 from ._xml import clean, escape
-from ._zip import _zip_date
+from ._zip import write_entry
 from .base import Config, Exporter
 
 # Identifiers are uuid5 names in this namespace: the same notes id, the same book for a reader.
@@ -530,21 +530,16 @@ def _writer_class(epub: Any) -> Any:
 
 
 class _Package:
-    """The EPUB's zip as ebooklib hands over its entries, each written once: the mimetype first
-    and stored, as EPUB requires, the rest deflated; every entry dated by the source's time (see
-    `_zip.normalise_zip`, which gives the same bytes from a zip written first)."""
+    """The EPUB's zip as ebooklib hands over its entries, each written once (`_zip.write_entry`):
+    the mimetype first and stored, as EPUB requires, the rest deflated, all dated by the source."""
 
     def __init__(self, out: Any, epoch: int) -> None:
         self._zip = zipfile.ZipFile(out, "w")
-        self._date = _zip_date(epoch)
+        self._epoch = epoch
 
     def writestr(self, name: str, data: bytes | str, compress_type: int | None = None) -> None:
-        info = zipfile.ZipInfo(name, date_time=self._date)
-        stored = name == "mimetype"
-        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        info.create_system = 3  # unix, whatever the building machine is
-        self._zip.writestr(info, data, compresslevel=None if stored else 6)
+        content = data.encode("utf-8") if isinstance(data, str) else data
+        write_entry(self._zip, name, content, self._epoch, stored=name == "mimetype")
 
     def __enter__(self) -> _Package:
         return self
