@@ -115,6 +115,8 @@ REFUSED = [
     Refused("nul-escaped", '"a\\u0000b"', 5, "control character U+0000 is not allowed in text; remove it"),
     Refused("nul-raw", '"a\x00b"', 5, "TOML syntax: Illegal character '\\x00'; " + CONTROL_HINT),
     Refused("c0-escaped", '"a\\u0007b"', 5, "control character U+0007 is not allowed in text; remove it"),
+    Refused("backspace-escaped", '"a\\bb"', 5, "control character U+0008 is not allowed in text; remove it"),
+    Refused("form-feed-escaped", '"a\\fb"', 5, "control character U+000C is not allowed in text; remove it"),
     Refused("escape-escaped", '"a\\u001Bb"', 5, "control character U+001B is not allowed in text; remove it"),
     Refused("c0-raw", '"a\x1bb"', 5, "TOML syntax: Illegal character '\\x1b'; " + CONTROL_HINT),
     Refused("del-escaped", '"a\\u007Fb"', 5, "control character U+007F is not allowed in text; remove it"),

@@ -48,6 +48,7 @@ _YEAR = re.compile(r"\d{3,4}")
 # C0 controls but tab and newlines, DEL, C1 controls, and the non-characters U+FFFE/U+FFFF:
 # XML (EPUB), Anki's HTML fields and PDF text cannot carry them, and nobody can see them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_CONTROL_ESCAPE = re.compile(r"\\[bfuU]")  # TOML escapes that may write one (a control character)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 # How each kind of image file starts (SVG is text, with any preamble: not checked).
 _IMAGE_MAGIC = {
@@ -73,6 +74,9 @@ class ModelBuilder:
     def __init__(self, name: str, positions: Positions):
         self.name = name
         self.pos = positions
+        # No text can hold a control character if the file holds none, raw or escaped: then no
+        # value needs searching (most files).
+        self._controls = bool(_CONTROL.search(positions.text) or _CONTROL_ESCAPE.search(positions.text))
         self.errors: list[Diagnostic] = []
         self._section_ids: dict[str, Location] = {}
         self._guids: dict[str, Location] = {}
@@ -147,6 +151,8 @@ class ModelBuilder:
 
     def control_characters(self, value: str, path: Path) -> bool:
         """Report a control character in text (no format can show or store it); True if found."""
+        if not self._controls:
+            return False
         match = _CONTROL.search(value)
         if match:
             line, col = self.pos.value(path)
