@@ -62,6 +62,7 @@ def test_headers_of_every_test_file(path: Path) -> None:
     except (tomllib.TOMLDecodeError, RecursionError):
         pytest.skip("not TOML: the reader stops before any scan")
     assert_headers_as_full_scan(text)
+    assert_headers_as_full_scan(text.replace("\n", "\r\n"))  # as saved on Windows
 
 
 _texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("[]{}#\"'\n\\"), max_size=30)
