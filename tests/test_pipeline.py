@@ -7,7 +7,6 @@ builds take milliseconds and every way of failing is at hand.
 
 from __future__ import annotations
 
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import pytest
@@ -38,9 +37,9 @@ NAMES = ["failing", "label", "located", "markdown", "missing"]
 @pytest.fixture(autouse=True)
 def registered(monkeypatch: pytest.MonkeyPatch):
     """Only these exporters are registered: markdown (the installed one) and those of `OURS`."""
-    [markdown] = [ep for ep in entry_points(group=registry.GROUP) if ep.name == "markdown"]
-    ours = [EntryPoint(name, f"support.exporters:{cls}", registry.GROUP) for name, cls in OURS.items()]
-    monkeypatch.setattr(registry, "entry_points", lambda group: [markdown, *ours] if group == registry.GROUP else [])
+    [markdown] = [plugin for plugin in registry.discover(registry.GROUP) if plugin.name == "markdown"]
+    ours = [registry.Plugin(name, f"support.exporters:{cls}", lambda: None) for name, cls in OURS.items()]
+    monkeypatch.setattr(registry, "discover", lambda group: [markdown, *ours] if group == registry.GROUP else [])
     registry.refresh()
     yield
     monkeypatch.undo()
@@ -244,3 +243,22 @@ def test_set_up_that_needs_no_notes_starts_before_they_are_read_and_ends_before_
     outcomes = pipeline.build_source(source, ["label", "failing", "markdown"], out, jobs=1)
     assert events == ["prepare label", "read", "waited label", "export"]
     assert [o.ok for o in outcomes] == [True, False, True]  # a broken prepare() fails nothing by itself
+
+
+def test_the_quick_plugin_scan_finds_what_importlib_metadata_finds() -> None:
+    # The registry reads entry_points.txt itself (importlib.metadata costs a build 10 ms to import).
+    import sys
+    from importlib.metadata import entry_points
+
+    scanned = registry._scan(registry.GROUP, sys.path)
+    assert scanned is not None
+    expected = {(ep.name, ep.value, ep.dist.version) for ep in entry_points(group=registry.GROUP)}
+    assert {(p.name, p.value, p.version()) for p in scanned} == expected
+    assert {"anki", "epub", "markdown", "pdf"} <= {name for name, _, _ in expected}
+
+
+def test_a_zip_file_on_the_path_leaves_the_search_to_importlib(tmp_path: Path) -> None:
+    archive = tmp_path / "plugins.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
+    assert registry._scan(registry.GROUP, [str(archive)]) is None
+    assert registry._scan(registry.GROUP, [str(tmp_path / "missing")]) == []
