@@ -61,11 +61,16 @@ class _Phrase:
     text, rules most texts out first. It never rules out a real match (see `_fold`).
     """
 
-    __slots__ = ("_pattern", "needles", "phrase")
+    __slots__ = ("_pattern", "needles", "phrase", "words")
 
     def __init__(self, phrase: str):
         self.phrase = phrase
-        self.needles = tuple(run.lower() for w in _WORD.findall(phrase) for run in _NON_ASCII.split(w) if run)
+        found = _WORD.findall(phrase)
+        self.needles = tuple(run.lower() for w in found for run in _NON_ASCII.split(w) if run)
+        # A phrase of ASCII letters and digits alone matches exactly where its words are runs of
+        # letters and digits one after the other in the folded text (the last perhaps with an s):
+        # that test needs no pattern of its own.
+        self.words = tuple(w.lower() for w in found) if all(map(_ASCII_ALNUM.fullmatch, found)) else None
         self._pattern: re.Pattern[str] | None = None
 
     @staticmethod
@@ -84,10 +89,10 @@ class _Phrase:
 
     def may_be_in_folded(self, folded: str) -> bool:
         """`may_be_in` for a text already folded (`fold`): one fold serves every phrase."""
-        for needle in self.needles:  # noqa: SIM110 (all() over a generator costs more than most searches)
+        for needle in self.needles:
             if needle not in folded:
                 return False
-        return True
+        return self.words is None or _in_runs(self.words, folded)
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.may_be_in(text) else None
@@ -97,6 +102,26 @@ class _Phrase:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_RUN = re.compile(r"[^\W_]+")  # what the patterns' (?<![^\W_]) and (?![^\W_]) bound
+
+
+def _in_runs(words: tuple[str, ...], folded: str) -> bool:
+    """Whether `words` are consecutive runs of letters and digits of `folded`, the last one
+    perhaps with an s after it: where, and only where, their `_phrase_pattern` matches."""
+    runs = _runs(folded)
+    k, last = len(words), words[-1]
+    for i in range(len(runs) - k + 1):
+        if runs[i + k - 1] in (last, last + "s") and runs[i : i + k - 1] == words[:-1]:
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _runs(folded: str) -> tuple[str, ...]:
+    return tuple(_RUN.findall(folded))
+
+
 _ASCII_LETTER = re.compile("[a-z]", re.IGNORECASE)
 
 
