@@ -1,38 +1,19 @@
-"""Re-zip a package with fixed entry dates and order, so equal content gives equal bytes.
+"""Zip entries that give equal bytes for equal content: the Anki package and the EPUB.
 
-genanki and ebooklib stamp zip entries with the current time: the EPUB exporter passes
-its file through `normalise_zip`; the Anki exporter writes its package with `entry` directly.
+zipfile stamps each entry with the current time and the building system; every entry here is
+dated by the source's time (`Source.epoch`) and written as from a unix system instead.
 """
 
 from __future__ import annotations
 
 import time
 import zipfile
-from collections.abc import Sequence
-from pathlib import Path
-
-# Zip dates cannot precede 1980; this one is used for every entry.
-FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def normalise_zip(
-    src: Path, dst: Path, *, first: Sequence[str] = (), stored: Sequence[str] = (), epoch: int | None = None
-) -> None:
-    """Copy the zip `src` to `dst`: names in `first` lead in that order, the rest keep
-    their order; `stored` entries are uncompressed, the others deflated."""
-    with zipfile.ZipFile(src) as zin:
-        infos = zin.infolist()
-        order = [i for name in first for i in infos if i.filename == name]
-        order += [i for i in infos if i.filename not in first]
-        with zipfile.ZipFile(dst, "w") as zout:
-            for info in order:
-                write_entry(zout, info.filename, zin.read(info.filename), epoch, stored=info.filename in stored)
-
-
-def write_entry(zout: zipfile.ZipFile, name: str, data: bytes, epoch: int | None, *, stored: bool = False) -> None:
-    """Add `name` to `zout` as `normalise_zip` writes every entry: the date of `epoch` (or
-    `FIXED_DATE`), mode 644 from a unix system, deflated at level 6 unless `stored`."""
-    out = zipfile.ZipInfo(name, date_time=FIXED_DATE if epoch is None else _zip_date(epoch))
+def write_entry(zout: zipfile.ZipFile, name: str, data: bytes, epoch: int, *, stored: bool = False) -> None:
+    """Add `name` to `zout`: dated by `epoch`, mode 644 from a unix system, deflated at level 6
+    unless `stored`."""
+    out = zipfile.ZipInfo(name, date_time=_zip_date(epoch))
     out.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     out.external_attr = 0o644 << 16
     out.create_system = 3  # unix, whatever the building machine is
