@@ -50,17 +50,21 @@ def test_tricky_headers() -> None:
     assert_headers_as_full_scan(TRICKY)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [*sorted(p for p in (ROOT / "tests").rglob("*.toml") if p.is_file()), ROOT / "source" / "notes.toml"],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
+def _toml_files() -> list[Path]:
+    """Every TOML file of the tests that is TOML (the invalid fixtures stop the reader before any scan)."""
+    found = []
+    for path in sorted(p for p in (ROOT / "tests").rglob("*.toml") if p.is_file()):
+        try:
+            tomllib.loads(path.read_bytes().decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+            continue
+        found.append(path)
+    return [*found, ROOT / "source" / "notes.toml"]
+
+
+@pytest.mark.parametrize("path", _toml_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_headers_of_every_test_file(path: Path) -> None:
-    text = path.read_bytes().decode("utf-8", "replace")
-    try:
-        tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
-        pytest.skip("not TOML: the reader stops before any scan")
+    text = path.read_text(encoding="utf-8")
     assert_headers_as_full_scan(text)
     assert_headers_as_full_scan(text.replace("\n", "\r\n"))  # as saved on Windows
 
