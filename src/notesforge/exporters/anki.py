@@ -5,7 +5,7 @@ their presentation: the note types (fixed ids, templates, CSS), the fields'
 HTML, the decks and tags, and the identities that let a re-import update
 the notes a student already has:
 
-- a note's GUID is `guid_for(card.key)` (genanki's),, or the `guid` an imported card keeps, never its text;
+- a note's GUID is `guid_for(card.key)` (genanki's), or the `guid` an imported card keeps, never its text;
 - every note, card and note type is stamped with `notes.source.epoch`, so an
   unchanged source gives the same bytes and an edited one (newer epoch) is
   taken by Anki's "update if newer" import;
