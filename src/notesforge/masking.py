@@ -61,17 +61,28 @@ class _Phrase:
     text, rules most texts out first. It never rules out a real match (see `_fold`).
     """
 
-    __slots__ = ("_pattern", "needles", "phrase", "words")
+    __slots__ = ("_pattern", "_words", "needles", "phrase")
 
     def __init__(self, phrase: str):
         self.phrase = phrase
-        found = _WORD.findall(phrase)
-        self.needles = tuple(run.lower() for w in found for run in _NON_ASCII.split(w) if run)
-        # A phrase of ASCII letters and digits alone matches exactly where its words are runs of
-        # letters and digits one after the other in the folded text (the last perhaps with an s):
-        # that test needs no pattern of its own.
-        self.words = tuple(w.lower() for w in found) if all(map(_ASCII_ALNUM.fullmatch, found)) else None
+        self.needles = tuple(run.lower() for w in _WORD.findall(phrase) for run in _NON_ASCII.split(w) if run)
         self._pattern: re.Pattern[str] | None = None
+        self._words: tuple[str, ...] | bool | None = False  # not made yet
+
+    @property
+    def words(self) -> tuple[str, ...] | None:
+        """The skeletons of the phrase's words, for `_in_runs`; None where runs cannot tell.
+
+        Where the pattern matches, its words stand as runs of letters and digits one after the
+        other in the folded text (the last perhaps with an s), letter for letter: each ASCII letter
+        as itself, any other where one stands in the word (`_ANY`). For words of ASCII alone that
+        is exactly where it matches. Not for words with an apostrophe (a run ends inside the word),
+        nor with iota, which matches the combining ypogegrammeni, no letter.
+        """
+        if self._words is False:
+            found = _WORD.findall(self.phrase)
+            self._words = tuple(map(_skeleton, found)) if found and not _NOT_RUNS.search(self.phrase) else None
+        return self._words  # type: ignore[return-value]
 
     @staticmethod
     @lru_cache(maxsize=4096)
@@ -92,7 +103,8 @@ class _Phrase:
         for needle in self.needles:
             if needle not in folded:
                 return False
-        return self.words is None or _in_runs(self.words, folded)
+        words = self.words
+        return words is None or _in_runs(words, folded)
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.may_be_in(text) else None
@@ -102,19 +114,56 @@ class _Phrase:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]+")
 _RUN = re.compile(r"[^\W_]+")  # what the patterns' (?<![^\W_]) and (?![^\W_]) bound
+_ANY = "\0"  # in a word's skeleton: a letter that is not ASCII, which case-folding may match otherwise
+# Apostrophes, and the letters case-insensitively equal to U+0345 (not a letter or digit).
+_NOT_RUNS = re.compile("['’\u03b9\u0399\u1fbe]")
+
+
+def _skeleton(word: str) -> str:
+    return word.lower() if word.isascii() else "".join(c.lower() if c.isascii() else _ANY for c in word)
 
 
 def _in_runs(words: tuple[str, ...], folded: str) -> bool:
-    """Whether `words` are consecutive runs of letters and digits of `folded`, the last one
-    perhaps with an s after it: where, and only where, their `_phrase_pattern` matches."""
+    """Whether runs of letters and digits of `folded`, one after the other, fit `words`' skeletons,
+    the last perhaps with an s after it: wherever the phrase's pattern matches, and for words of
+    ASCII alone only there."""
     runs = _runs(folded)
-    k, last = len(words), words[-1]
-    for i in range(len(runs) - k + 1):
-        if runs[i + k - 1] in (last, last + "s") and runs[i : i + k - 1] == words[:-1]:
+    *inner, last = words
+    k = len(words)
+    for i in _starts(runs, words):
+        run = runs[i + k - 1]
+        if (_fits(run, last) or (run[-1] == "s" and _fits(run[:-1], last))) and all(
+            _fits(runs[i + j], word) for j, word in enumerate(inner)
+        ):
             return True
     return False
+
+
+def _starts(runs: tuple[str, ...], words: tuple[str, ...]) -> Iterator[int]:
+    """Where `words` may start among `runs`: where the first word of ASCII alone stands (found at C
+    speed), or, for words all of other letters, anywhere they fit."""
+    k = len(words)
+    anchor = next((j for j, word in enumerate(words) if _ANY not in word), None)
+    if anchor is None:
+        yield from range(len(runs) - k + 1)
+        return
+    word = words[anchor]
+    for form in (word, word + "s") if anchor == k - 1 else (word,):
+        at = -1
+        while True:
+            try:
+                at = runs.index(form, at + 1)
+            except ValueError:
+                break
+            if anchor <= at <= len(runs) - k + anchor:
+                yield at - anchor
+
+
+def _fits(run: str, word: str) -> bool:
+    if _ANY not in word:
+        return run == word
+    return len(run) == len(word) and all(w == _ANY or r == w for r, w in zip(run, word, strict=True))
 
 
 @lru_cache(maxsize=64)
