@@ -42,6 +42,7 @@ _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _UNESCAPE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 _ESCAPED = re.compile(r"\\(.?)", re.S)
 _TO_ESCAPE = re.compile(r"[\\\t\n\r]")
+_TO_ESCAPE_IN_LINE = re.compile(r"[\\\n\r]")  # the line's tabs are counted instead
 _CONFLICT = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
 
 
@@ -154,7 +155,7 @@ def _line(card: IssuedCard, state: str) -> str:
     kind = card.kind + (REVERSE if card.reverse else "")
     values = (card.key, card.guid, state, kind, card.deck, unparse(card.front))
     line = "\t".join(values)
-    if line.count("\t") == _COLUMNS - 1 and not _TO_ESCAPE.search(line):  # the usual line: nothing to escape
+    if line.count("\t") == _COLUMNS - 1 and not _TO_ESCAPE_IN_LINE.search(line):  # the usual line: nothing to escape
         return line
     return "\t".join(_escape(value) for value in values)
 
