@@ -133,3 +133,20 @@ def test_a_location_leaves_the_process_found(tmp_path: Path) -> None:
 
     loc = pickle.loads(out.stdout)
     assert loc._finder is None and loc.line > 1 and loc.col == 1
+
+
+def test_a_build_without_problems_never_scans_every_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The full scan is for shown locations; a build of clean notes needs only the headers. A
+    # comparison or hash of model nodes (which hold locations) would bring the scan back.
+    from notesforge import pipeline
+
+    scans: list[int] = []
+    full_scan = Positions._scan
+    monkeypatch.setattr(Positions, "_scan", lambda self: scans.append(1) or full_scan(self))
+    source = tmp_path / "notes.toml"
+    source.write_bytes((ROOT / "source" / "notes.toml").read_bytes())
+    outcomes = pipeline.build_source(source, ["all"], tmp_path / "out", jobs=1)
+    assert outcomes and all(o.ok for o in outcomes)
+    assert scans == []
+    reader.load(ROOT / "tests" / "data" / "hostile.toml").sections[0].loc.line  # noqa: B018 - shown: scanned
+    assert scans == [1]
