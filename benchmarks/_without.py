@@ -2,7 +2,7 @@
 
     python benchmarks/_without.py FEATURE[,FEATURE...] build SOURCE --format anki ...
 
-FEATURE is one of `anki_costs.FEATURES`. A measurement only: notesforge has no such switch.
+FEATURE is one of `FEATURES`. A measurement only: notesforge has no such switch.
 It imports nothing but notesforge, so that it starts as `python -m notesforge` does.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+
+FEATURES = ("duplicates", "record", "deflate", "masking")
 
 
 def turn_off(feature: str) -> None:

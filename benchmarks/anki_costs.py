@@ -30,8 +30,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _without import FEATURES
+
 HERE = Path(__file__).resolve().parent
-FEATURES = ("duplicates", "record", "deflate", "masking")  # what _without.py can turn off
 
 
 def measure(command: list[str]) -> dict:
@@ -89,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(f"| {scale} | {label} | {fastest:.3f} | {ratios[0]:.2f}× | {median:.3f} | {ratios[1]:.2f}× |")
             print(rows[-1], file=sys.stderr, flush=True)
     print("\n".join(rows))
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
