@@ -21,7 +21,6 @@ deck as `run.py` builds it; fastest and median of the runs, and their ratios to 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -31,18 +30,9 @@ import tempfile
 from pathlib import Path
 
 from _without import FEATURES
+from course import measure
 
 HERE = Path(__file__).resolve().parent
-
-
-def measure(command: list[str]) -> dict:
-    done = subprocess.run(
-        [sys.executable, str(HERE / "measure.py"), "--", *command], capture_output=True, text=True, check=True
-    )
-    sample = json.loads(done.stdout.strip().splitlines()[-1])
-    if sample.get("returncode"):
-        raise SystemExit(f"{' '.join(command)} failed:\n{sample.get('stderr')}")
-    return sample
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,11 +68,11 @@ def main(argv: list[str] | None = None) -> int:
             copy = shutil.copyfile(source, folder / "notes.toml")
             commands[label] = [*start, "build", str(copy), "--format", "anki", "-o", str(folder), "-q", "--force"]
         for command in commands.values():  # warm-up: bytecode written, files cached
-            measure(command)
+            measure(command, work)
         times: dict[str, list[float]] = {label: [] for label in commands}
         for _ in range(args.repeat):
             for label, command in commands.items():
-                times[label].append(measure(command)["seconds"])
+                times[label].append(measure(command, work)["seconds"])
         floor = min(times["bare genanki"]), statistics.median(times["bare genanki"])
         for label, seconds in times.items():
             fastest, median = min(seconds), statistics.median(seconds)
